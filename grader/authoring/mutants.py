@@ -2,13 +2,8 @@
 way a learner's mistake differs from a right answer (Clegg, McMinn and Fraser; Perretta and Guha:
 mutants of the model solution stand in for students' mistakes).
 
-Read from the syntax tree, so every mutant parses and is the reference's own code elsewhere. The
-operators: an arithmetic operator swapped (``+``/``-``, ``*``/``/``, ``**`` to ``*``), a term
-dropped (``a + b`` to ``a``), a sign dropped (``-x`` to ``x``), a comparison shifted by its edge
-(``<``/``<=``, ``==``/``!=``), ``and``/``or``, a condition negated, a number moved (ints by one,
-floats doubled), ``True``/``False``, a keyword's ``keepdim`` flipped or ``dim`` moved, a
-reduction or its mirror (``sum``/``mean``, ``max``/``min``, ``argmax``/``argmin``,
-``log1p``/``log``, ``expm1``/``exp``), a result detached, and a result made a constant.
+Read from the syntax tree, so every mutant parses and is the reference's own code elsewhere; the
+operators are docs/authors.md's table, "The edits".
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
 """``grade author validate TOPIC``: how good a topic's checks are, measured on mutants of its
 reference (:mod:`grader.authoring.mutants`): the reference must score full, the stub nothing, and
-each mutant is graded on the mutated exercise's checks alone (without the training checks unless
-asked). A mutant is killed when its exercise scores below full; the survivors are listed with
-their edit so the author adds a case or a check, or marks the mutant equivalent (its id in the
-topic's file of equivalent mutants, one id a line, ``#`` comments).
-
-Why our own operators and not mutmut or cosmic-ray: both mutate a project and run its test
-command once per mutant (mutmut 3 through its own pytest plugin and a trampoline in every
-function); a grade runs the topic's suite in the sandboxed engine, one warm grading process for
-many submissions, and judges an exercise's points, not a test command's exit status. Their
-operators are Python's; the ones a tensor exercise needs (``keepdim``, ``dim``, a reduction's
-mirror, ``detach``) are not among them.
+each mutant is graded on the mutated exercise's checks alone; a survivor is listed with its edit,
+or marked equivalent in the topic's file of equivalent mutants (docs/authors.md, "Proving the checks
+on mutants", "A survivor": why our own operators and not mutmut or cosmic-ray).
 """
 
 from __future__ import annotations

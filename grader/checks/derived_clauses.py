@@ -1,13 +1,6 @@
-"""Clause checks derived from a pack's declarations, so that its suite writes none by hand: a
-suite names each once, over the exercises its declarations give (tests/packs/attention's suite):
-
-- :func:`vectorised`: an exercise the suite's ``VECTORISED`` names runs the same number of
-  tensor operations on its first declared case and on that case grown twice along every
-  dimension (the source is read for loops too: grader/engine/loops/over_data.py fails the check).
-- :func:`on_device`: every way a declared case calls the exercise (which arguments it gives) run
-  once on a second device standing in for a GPU, a ``device=`` argument set to that device, the
-  result there and equal to the reference's stored answer; a module by
-  :func:`battery.on_device`.
+"""Clause checks derived from a pack's declarations, so that its suite writes none by hand: a suite
+names each once, over the exercises its declarations give (tests/packs/attention's suite):
+:func:`vectorised` and :func:`on_device` (docs/authors.md, "Clauses derived from declarations").
 """
 
 from __future__ import annotations

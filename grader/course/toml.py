@@ -1,10 +1,6 @@
-"""``course.toml``: what a course is, in one file (read with the standard library's ``tomllib``).
-
-The file holds the course seed, the limits, the roster and the assignments. An assignment
-names its topics or exercises (``"losses.huber"``), its points (a total spread equally over
-its exercises, or points per exercise, optionally weighted per check kind), its due date and
-time zone, its late policy, per-student extensions and excused students, and the LMS column
-it fills. :func:`load_course` refuses a file with a mistake with one line naming the key
+"""``course.toml``: what a course is, in one file (read with the standard library's ``tomllib``), into
+the dataclasses grader/course/keys.py declares (its keys: docs/settings.md, "course.toml").
+:func:`load_course` refuses a file with a mistake with one line naming the key
 (:class:`CourseError`). ``grade course init`` writes grader/course/example.py's example.
 """
 

@@ -1,12 +1,9 @@
 """The one home of the engine's use of pytest's private API (and pytest-timeout's undocumented one).
 
-The engine configures, collects and runs a topic's suite once per process
-(:mod:`grader.engine.suites.collected`, :mod:`grader.engine.suites.lean`), evaluates -k as pytest does
-(:mod:`grader.engine.selection`, :mod:`grader.engine.check_table`) and keeps pytest-timeout's
-timer handler installed (:mod:`grader.engine.suites.backstop`): none of that has a public API. Every
-such name is imported or read here, and only here; ``pyproject.toml`` pins pytest and
-pytest-timeout to the tested minor releases; :data:`SYMBOLS` lists each name, and
-:func:`missing` (run by ``tests/grader/test_pytest_compat.py``) names those a release moved.
+Every such name (docs/engine.md, "A check without pytest's reports": what needs them) is imported
+or read here, and only here; ``pyproject.toml`` pins pytest and pytest-timeout to the tested minor
+releases; :data:`SYMBOLS` lists each name, and :func:`missing` (run by
+``tests/grader/test_pytest_compat.py``) names those a release moved.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """Is a topic's file still the untouched stub? Read from its source with ``ast``; nothing runs.
 
-A stub topic needs no worker: every check of it would report ``not_started``. The rule is
-strict, because a file that only *looks* like a stub must still be graded: importing it must
-run nothing the learner wrote, and every function it defines must raise NotImplementedError
-at once. So the module holds only a docstring, imports of modules that are not the
-submission's own, and functions and classes (of such functions only) whose every expression
-evaluated at import time (decorators, bases, defaults, annotations without
-``from __future__ import annotations``) names library code only: no name the file defines.
+A stub topic needs no worker: every check of it would report ``not_started``. The rule is strict,
+because a file that only *looks* like a stub must still be graded: importing it must run nothing
+the learner wrote (docs/engine.md, "Untouched stubs cost no worker", says what it may hold).
 """
 
 from __future__ import annotations

@@ -1,17 +1,8 @@
 """Cases a domain gains from a dimension its declaration names without writing a case for it
 (``declare(topic, name, "... creation extremes leading")``): each docstring clause declared once,
 derived here for every pack (grader/checks/cases/domain_cases.py calls :func:`derive` after
-:mod:`grader.checks.cases.domain_cases_derived`'s).
-
-- ``creation``: a module's layers created in the docstring's order with its shapes: each module
-  case of another constructor again, built under the case's seed with torch's own initialisation,
-  its outputs and the gradient into its first input judged against the reference's (the seeded
-  weights compared through them; an output or a branch cut from autograd answers the same values).
-- ``extremes``: the magnitudes the docstring allows, with masks: each case with a bool or integer
-  tensor (a mask, indices) again with its float arguments at the largest value of the domain's
-  ``magnitude`` case, the first one constant, the others alternating in sign along their rows.
-- ``leading``: "any number of leading dimensions, none included": each case with more than the
-  fewest dimensions again with its largest-rank tensors' first index (batch independence).
+:mod:`grader.checks.cases.domain_cases_derived`'s). What each of ``creation``, ``extremes`` and
+``leading`` derives is docs/authors.md's table, "Clauses derived from declarations".
 """
 
 from __future__ import annotations

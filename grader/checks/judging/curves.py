@@ -1,16 +1,10 @@
 """Training curves: what a convergence probe recorded, the shape it has, and pictures of it.
 
-A curve is plain data a probe returns beside its answer::
-
-    {"loss": [floats], "metric": [floats] (optional: training accuracy),
-     "every": "epoch" | "step" | "<k> steps"}
-
-Point 0 is the loss before (or at) the first update, point ``i`` the loss after ``i`` epochs
-(or ``i·k`` steps); NaN and inf are allowed. :func:`shape_of` names what the curve shows and
-:func:`sparkline` draws it in one line of text (no dependency); :func:`figure` and
-:func:`write_png` draw it with matplotlib (the optional ``plots`` extra) for batch feedback and
-notebooks. Curves come from the sandbox, so :func:`clean` checks one before anything reads it;
-a curve only explains a failure, it never decides one.
+A curve is plain data a probe returns beside its answer (its form: docs/checks.md, "Training
+curves"). :func:`shape_of` names what the curve shows and :func:`sparkline` draws it in one line of
+text; :func:`figure` and :func:`write_png` draw it with matplotlib (the optional ``plots`` extra).
+Curves come from the sandbox, so :func:`clean` checks one before anything reads it; a curve only
+explains a failure, it never decides one.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
-"""pytest-timeout's per-check timer for the engine's runs, with its handler installed once a task.
-
-pytest-timeout (the backstop behind the probes' own deadlines) installs its SIGALRM handler
-before each check and takes it away after: two ``signal.signal`` calls a check, a few percent
-of a task's trusted CPU. :class:`Backstop` answers its two timer
-hooks (``pytest_timeout_set_timer``, ``pytest_timeout_cancel_timer``) while a task runs: the
-timer is set and cancelled per check as before; on expiry pytest-timeout's own
-``timeout_sigalrm`` fails the check, as in a hand run. Outside a task, off the main thread, or
-for another timeout method, the hooks answer nothing and pytest-timeout does its own work.
+"""pytest-timeout's per-check timer for the engine's runs, with its handler installed once a task
+(docs/engine.md, "A check without pytest's reports"). :class:`Backstop` answers its two timer
+hooks while a task runs; on expiry pytest-timeout's own ``timeout_sigalrm`` fails the check, as
+in a hand run. Outside a task, off the main thread, or for another timeout method, the hooks
+answer nothing and pytest-timeout does its own work.
 """
 
 from __future__ import annotations

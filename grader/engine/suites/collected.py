@@ -1,14 +1,8 @@
-"""A topic's suite collected once per grading process and run for task after task.
-
-A fresh ``pytest.main`` per (submission, topic) cost about half a second (configuration,
-plugins, collection, reporting) around checks that compute for a fifth of that. Here one
-pytest session per (topic, probe timeout) is configured and collected once; each task then
-hands the session's :class:`grader.engine.suites.plugin.GradingPlugin` its :class:`Run` (submission, device,
-deadline, -k, exercises, public-only, the student's inputs) as an object, chooses its items
-as the plugin and pytest's -k do, and runs them through
-``pytest_runtest_protocol``, which :class:`grader.engine.suites.lean.LeanProtocol` answers without
-pytest's per-phase reports: markers, fixtures, parametrisation, skips, the backstop timeout
-and the plugin's statuses are pytest's own. After the last item every fixture is torn down,
+"""A topic's suite collected once per grading process and run for task after task (docs/engine.md,
+"A task costs its probes"): one pytest session per (topic, probe timeout); each task hands the
+session's :class:`grader.engine.suites.plugin.GradingPlugin` its :class:`Run`, chooses its items
+as the plugin and pytest's -k do, and runs them through ``pytest_runtest_protocol``
+(:class:`grader.engine.suites.lean.LeanProtocol`). After the last item every fixture is torn down,
 so the next task starts from a fresh ``sub``.
 """
 

@@ -1,17 +1,11 @@
 """The engine's run of one collected check: pytest's protocol without its reports.
 
-pytest's ``runtestprotocol`` runs each of an item's phases (setup, call, teardown) through a
-hook, wraps it in a ``CallInfo``, builds a ``TestReport`` through ``pytest_runtest_makereport``
-and logs it: about 0.6 ms per check, 60 ms per ``losses`` task, for reports that nobody reads
-when ``grade`` runs a suite (only :class:`grader.engine.suites.plugin.Collector`'s record is kept).
-:class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites
-(:mod:`grader.engine.suites.collected`): it sets the item up through pytest's own ``SetupState`` (fixture
-scopes, finalizers, the teardown up to ``nextitem``), applies the grading plugin's setup rule and
-call work (:meth:`GradingPlugin.setup_rule`, :meth:`GradingPlugin.calling`), and hands each
-phase's outcome to :meth:`Collector.record`, the one home of the status rules. The hook's
-wrappers still run around it: pytest-timeout's backstop timer and the assertion plugin's
-comparison explanations. A hand run (``pytest -c tests/suites/pytest.ini``) does not load this
-plugin and goes through pytest's full protocol and the same plugin hooks.
+:class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites: it sets
+the item up through pytest's own ``SetupState``, applies the grading plugin's setup rule and call
+work (:meth:`GradingPlugin.setup_rule`, :meth:`GradingPlugin.calling`), and hands each phase's
+outcome to :meth:`Collector.record`, the one home of the status rules. Why, and what still runs
+around it: docs/engine.md, "A check without pytest's reports". A hand run
+(``pytest -c tests/suites/pytest.ini``) does not load this plugin.
 """
 
 from __future__ import annotations

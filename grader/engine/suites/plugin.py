@@ -1,15 +1,10 @@
-"""The pytest plugin behind every topic suite.
+"""The pytest plugin behind every topic suite (docs/engine.md, "The plugin receives an object").
 
-Suites (``tests/suites/suite_<topic>.py``) mark each test with
-:func:`grader.checks.judging.mark.check` (kind, points, visibility, CUDA) and use two fixtures:
-``sub``, the :class:`TopicSession` for their topic, and ``device``, the device under test:
-:class:`GradingPlugin` provides them from the :class:`Run` it is handed (an object, per task: no
-setting travels as a command-line string). :class:`Collector` turns each test's outcome into a status of the contract (passed,
-failed, error, not_started, timeout, skipped) with a message that teaches.
-
-Run a suite by hand with
-``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``:
-:mod:`grader.engine.suites.hand_run` is the thin adapter that turns those options into one Run.
+Suites mark each test with :func:`grader.checks.judging.mark.check` and use two fixtures, ``sub``
+(the :class:`TopicSession` for their topic) and ``device``, which :class:`GradingPlugin` provides
+from the :class:`Run` it is handed. :class:`Collector` turns each test's outcome into a status of
+the contract with a message that teaches. A hand run (``pytest -c tests/suites/pytest.ini
+tests/suites --submission=solutions/``) goes through :mod:`grader.engine.suites.hand_run`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Trusted grading processes forked from one preloaded parent, one task at a time each.
 
-``grade PATH`` and ``grade batch`` both cut their work into (submission, topic) tasks and
-hand them to a :class:`GraderPool`: ``jobs`` processes forked from the ``grade`` process
-after it imported torch and pytest (and before it ran any torch op, so forking is safe),
-each running one task's suite with pytest at a time. Nothing is imported twice, and each
-core is kept busy. Tasks and results cross between trusted processes only (pickle over
-pipes); submitted code runs in the sandboxed workers that the suites' sessions start.
+``grade PATH`` and ``grade batch`` both hand their (submission, topic) tasks to a
+:class:`GraderPool`: ``jobs`` processes forked after torch and pytest are imported and before any
+torch op ran (docs/engine.md, "The engine"). Tasks and results cross between trusted processes
+only (pickle over pipes); submitted code runs in the sandboxed workers the suites' sessions start.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """The end of a run: kill every process this run started, and nothing else.
 
-:func:`become_subreaper` makes the calling process the one its orphans re-parent to
-(``PR_SET_CHILD_SUBREAPER``), so a process of the run that double-forks or calls ``setsid``
-stays below it. :func:`kill_descendants` then finds the run's processes by walking the parent
-links of ``/proc`` down from it, and SIGKILLs each through a pidfd opened while it is still
-known to be a descendant (a pid reused meanwhile is never signalled). No uid, name or group
-is involved: another run, another course's grader or anything else of uid 65534 on the
+:func:`become_subreaper` keeps a process that double-forks or calls ``setsid`` below the run;
+:func:`kill_descendants` walks ``/proc``'s parent links down from it and SIGKILLs each through a
+pidfd opened while it is still a descendant (docs/sandbox.md, "What is handed out holds no
+answer"). No uid, name or group is involved: another run or anything else of uid 65534 on the
 machine is out of its reach.
 """
 
