@@ -77,43 +77,31 @@ def _how(how: str) -> str:
     return _(how)
 
 
+# What bubblewrap's account says, and its fix; any other account's fix is the namespaces' line
+BUBBLEWRAP_FIXES = (
+    ("not installed", N_("apt-get install -y bubblewrap (Debian/Ubuntu)")),
+    ("setpriv", N_("apt-get install -y util-linux (it provides setpriv)")),
+    ("TORCHGRADE_NO_SANDBOX", "unset TORCHGRADE_NO_SANDBOX"),
+    (
+        "needs Linux",
+        N_(
+            "grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
+            "there), on macOS in a Linux VM or container"
+        ),
+    ),
+)
+
+
 def bubblewrap() -> Finding:
     usable, found = sandbox._bubblewrap_status()
     how = _how(found)
     if usable:
         return Finding("bubblewrap", True, how)
-    if "not installed" in found:
-        return Finding(
-            item="bubblewrap",
-            ok=False,
-            detail=N_("not installed"),
-            fix=N_("apt-get install -y bubblewrap (Debian/Ubuntu)"),
-        )
-    if "setpriv" in found:
-        return Finding(
-            item="bubblewrap",
-            ok=False,
-            detail=how,
-            fix=N_("apt-get install -y util-linux (it provides setpriv)"),
-        )
-    if "TORCHGRADE_NO_SANDBOX" in found:
-        return Finding(item="bubblewrap", ok=False, detail=how, fix="unset TORCHGRADE_NO_SANDBOX")
-    if "needs Linux" in found:
-        return Finding(
-            item="bubblewrap",
-            ok=False,
-            detail=how,
-            fix=N_(
-                "grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
-                "there), on macOS in a Linux VM or container"
-            ),
-        )
-    return Finding(
-        item="bubblewrap",
-        ok=False,
-        detail=how,
-        fix=N_("see the user namespaces line; inside a container, allow namespaces"),
+    fix = next(
+        (fix for said, fix in BUBBLEWRAP_FIXES if said in found),
+        N_("see the user namespaces line; inside a container, allow namespaces"),
     )
+    return Finding("bubblewrap", False, N_("not installed") if "not installed" in found else how, fix)
 
 
 NO_SANDBOX = N_(
