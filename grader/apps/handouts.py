@@ -1,12 +1,10 @@
 """Notebook hand-outs made from the stubs: ``grade notebooks OUT``.
 
-One notebook per topic: the module's docstring as Markdown, a set-up cell (installs
-torchgrade where ``import grader`` fails, e.g. a fresh Colab runtime), a cell with the stub's
-imports and constants, then per exercise its docstring as Markdown, its code cell (the stub
-without the docstring) and a ``check("name")`` cell that runs that exercise's public checks
-(:mod:`grader.apps.selfcheck`). The docstrings stay plain text in the ``.py`` files; here ``code``
-spans become Markdown code, ``Args:``-style sections lists, and indented formula blocks
-display math (:func:`latex_of`). Inline formulas keep their Unicode text.
+One notebook per topic (its cells: docs/architecture.md, "Notebooks"): the set-up cell installs
+torchgrade where ``import grader`` fails (a fresh Colab runtime), and each exercise's
+``check("name")`` cell runs its public checks (:mod:`grader.apps.selfcheck`). The docstrings stay
+plain text in the ``.py`` files; here they become Markdown (:func:`latex_of`: indented formula
+blocks as display math); inline formulas keep their Unicode text.
 """
 
 from __future__ import annotations

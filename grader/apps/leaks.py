@@ -1,12 +1,11 @@
-"""Answers in what is handed out: the scan ``grade release`` and ``grade notebooks`` run first.
+"""Answers in what is handed out: the scan ``grade release`` and ``grade notebooks`` run first
+(docs/sandbox.md, "What is handed out holds no answer").
 
-Every top-level function and class of ``solutions/`` is normalised as ``grade similarity``
-normalises code (:mod:`grader.similarity.normalise`: names, docstrings, comments and layout
-leave no trace) and cut into k-grams, less those its stub shares. A definition of anything
-about to be written (a ``.py`` file, a notebook cell, or code kept in a string constant of
-either) that holds at least :data:`~grader.defaults.LEAK_CONTAINMENT` of some answer's
-k-grams is an answer, or a near-copy of one. An exercise's name defined with a body (not its
-docstring and ``raise``/``pass``/``...``) is a solved stub, unless the instructor allows it.
+Every top-level definition of ``solutions/`` is normalised as ``grade similarity`` normalises code
+(:mod:`grader.similarity.normalise`) and cut into k-grams, less those its stub shares. A definition
+about to be written (a ``.py`` file, a notebook cell, code in a string constant of either) holding
+at least :data:`~grader.defaults.LEAK_CONTAINMENT` of some answer's k-grams is refused, and so is an
+exercise's name defined with a body (a solved stub), unless the instructor allows it.
 """
 
 from __future__ import annotations

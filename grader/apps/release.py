@@ -1,14 +1,11 @@
 """The student release: ``grade release OUT`` writes what a course hands out.
 
-Built from a list, never a folder copy: the stubs of ``exercises/``, their hand-out notebooks,
-the public checks (with every declaration that decides points: grader/projections.py), the hints (``hints/``), the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
-(:func:`grader.projections.handout_files`, the zip's rule too: those reached by import from the
-entry points and the suites) — no
-``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
-the module-level code they use (transitively), so hidden tests, their probes and their
-thresholds are not in the release at all. The battery's stored answers go out as a copy that
-teaches and does not pay (:mod:`grader.checks.taught_answers`). Before anything is written, :mod:`grader.apps.leaks` scans
-every file for answers and refuses the release where it finds one.
+Built from a list, never a folder copy (:func:`grader.projections.handout_files`, the zip's rule
+too; docs/sandbox.md, "What is handed out holds no answer"): no ``solutions/``, no hidden checks,
+no benchmark. Each suite is cut down to its public tests and the module-level code they use
+(transitively), so hidden tests, their probes and their thresholds are not in the release at all;
+the stored answers go out as a copy that teaches and does not pay
+(:mod:`grader.checks.taught_answers`); :mod:`grader.apps.leaks` scans every file first.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
 """The batch gradebook: one SQLite row per student, written in one transaction each.
 
-A row is keyed by the student and remembers the content hash of what was graded and the
-suite version it was graded with, so a re-run grades only what is new or changed, and a
-killed run loses at most the submissions that were in flight. ``grades`` holds each
-student's latest result (what the exports show); ``history`` keeps every grading, written in
-the same transaction. A gradebook from before ``history`` gains it when first opened, seeded
-with its current rows. ``meta`` holds what every row shares: the course seed the hidden
-checks' inputs were drawn with (``grade batch --course-seed``), one per gradebook.
+A row is keyed by the student and remembers the content hash of what was graded and the suite
+version it was graded with (docs/instructors.md, "Grading a class": what a re-run then grades).
+``grades`` holds each student's latest result, ``history`` every grading, written in the same
+transaction (a gradebook from before ``history`` gains it when first opened, seeded with its
+current rows); ``meta`` holds what every row shares, such as the course seed.
 """
 
 from __future__ import annotations

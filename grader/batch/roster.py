@@ -1,14 +1,9 @@
-"""A class roster from the LMS, and who each submission belongs to.
+"""A class roster from the LMS, and who each submission belongs to (:func:`match`, :func:`assign`).
 
-The roster says who should have submitted and how the LMS knows each student, so that a
-bulk download's submissions can be matched to it (:func:`match`, :func:`assign`). Each LMS
-reads its own export (:mod:`grader.batch.lms`: Canvas's gradebook export, Moodle's grading
-worksheet or user export, a plain CSV); its raw header and rows are kept, so that the import
-file written back holds the export's own columns and rows.
-
-A download's name is trusted only as far as the roster confirms it (each LMS module says how:
-Moodle's participant id under the same full name, Canvas's user id); a student claimed by two
-submissions is given to neither (:func:`assign` lists both).
+Each LMS reads its own export (:mod:`grader.batch.lms`); its raw header and rows are kept, so that
+the import file written back holds the export's own columns and rows. A download's name is trusted
+only as far as the roster confirms it, and a student claimed by two submissions is given to
+neither (docs/lms.md: each LMS's rule).
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@ a submission counts, from the graded submissions before it, whatever path graded
 
 The Gradescope autograder knows each submission's time (grader/gradescope/quota.py) and applies
 every limit; ``grade batch`` knows an LMS download's order of a student's uploads but not their
-times (grader/batch/intake.py), and applies the count (``max_submissions``): a time-based limit
-is decided only where ``now`` and the earlier times are known. What a refused student reads
-(:func:`refusal`) is in the catalogue.
+times, and applies the count (``max_submissions``). What a refused student reads (:func:`refusal`)
+is in the catalogue.
 """
 
 from __future__ import annotations

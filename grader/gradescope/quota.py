@@ -1,12 +1,8 @@
 """Submission limits inside Gradescope's container, read from Gradescope's own
-``/autograder/submission_metadata.json``: how many graded submissions a student has had, in
-total and in the last 24 hours, and how long since the last one (its documented rate-limiting
-scheme: time from the submission's ``created_at``, never the clock, so a re-run decides alike).
-
-A submission over a limit is not graded (nothing of the hidden checks runs): its results are the
-last counted submission's, carried forward, with a line saying when the next one counts. Which
-submissions counted travels in results.json's ``extra_data`` (Gradescope gives back the latest
-previous results only), so that the submissions a limit refused never count themselves.
+``/autograder/submission_metadata.json``: how many graded submissions a student has had, in total
+and in the last 24 hours, and how long since the last one, by the submissions' ``created_at``,
+never the clock. What a submission over a limit gets, and why the counted ones travel in
+results.json's ``extra_data``: docs/instructors.md, "Submission limits".
 """
 
 from __future__ import annotations
