@@ -69,20 +69,16 @@ class TestResult:
         }
         if self.curve is not None:
             out["curve"] = self.curve
-        if self.output:
-            out["output"] = self.output
-        if self.clause:
-            out["clause"] = self.clause
-        if self.cause:
-            out["cause"] = self.cause
-        if self.blame:
-            out["blame"] = self.blame
-        if self.stub:
-            out["stub"] = self.stub
-        if self.form:
-            out["form"] = True
-        if self.calls:
-            out["calls"] = list(self.calls)
+        optional = {
+            "output": self.output,
+            "clause": self.clause,
+            "cause": self.cause,
+            "blame": self.blame,
+            "stub": self.stub,
+            "form": self.form,
+            "calls": list(self.calls),
+        }
+        out.update((key, value) for key, value in optional.items() if value)
         return out
 
     @classmethod
