@@ -1,11 +1,8 @@
 """What the suites import, from one place: ``from grader.checks import check, expect_close, gen``.
 
-The check mark (:mod:`~grader.checks.judging.mark`), the judges that read a probe's answer
-(:mod:`~grader.checks.judging.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
-the datasets (:mod:`~grader.checks.judging.data`), hints keyed to their cause (:mod:`~grader.checks.hints.relations`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
-(:func:`~grader.sandboxed.probe_kit.manual_seed`); the modules ``inputs`` and ``probes`` (the shared probes
-shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's
-import contracts). A name is imported when first read (PEP 562): the trusted side imports
+Each name's home is in :data:`_HOMES`; the modules ``inputs`` and ``probes`` (the shared probes
+shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's import
+contracts). A name is imported when first read (PEP 562): the trusted side imports
 ``grader.checks.verdict.scoring`` without paying for torch.
 """
 

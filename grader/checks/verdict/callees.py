@@ -1,15 +1,12 @@
-"""Which other exercises a check's run calls: the callees whose own failure may be the caller's.
+"""Which other exercises a check's run calls: the callees whose own failure may be the caller's
+(docs/checks.md, "The exercise verdict": what the diagnosis does with them).
 
-Decided by what the code calls, resolved through the learner's bindings, never by spelling:
-a name a function or class of the learner's module loads is followed to what the module binds
-it to when it has run (the last ``def``, ``class``, plain alias or import of that name at the
-module's top level). Only a name bound to one of the module's own ``def``/``class`` statements
-is followed; a name a scope binds itself (a parameter, an assignment, an import) is that
-scope's. Non-exercise helpers of the module are followed through, so ``cross_entropy`` calling
-``_log_probs`` calling ``log_softmax`` calls ``log_softmax``. The probes' own calls (trusted
-code) are the attributes they load of the module they are given (``mod.encode_chars``).
-
-Trusted side only: the source is parsed, never run (grader/engine/worker/client.py asks per probe).
+Decided by what the code calls, resolved through the learner's bindings, never by spelling: a name
+a function or class of the learner's module loads is followed to what the module binds it to when
+it has run (the last ``def``, ``class``, plain alias or import of that name at the top level), only
+where that is one of the module's own ``def``/``class`` statements; non-exercise helpers are
+followed through. The probes' own calls (trusted code) are the attributes they load of the module
+they are given (``mod.encode_chars``). Trusted side only: the source is parsed, never run.
 """
 
 from __future__ import annotations

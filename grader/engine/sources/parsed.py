@@ -1,14 +1,12 @@
-"""One parse of a submitted source per grading process: a task's stub test reads its topic
-file twice and the subset check reads each file. The trees are shared: readers walk them and
-never change them.
+"""One parse of a submitted source per grading process: a task's stub test reads its topic file
+twice and the subset check reads each file. The trees are shared: readers walk them and never
+change them.
 
-Intake is bounded: the readers of a tree (the subset check's visitor, ``symtable``) recurse
-once or more per level, so a source nested past :data:`MAX_DEPTH` levels is refused whole
-(:func:`unreadable`) instead of being read; one that ``ast.parse`` itself cannot build (a
-RecursionError or MemoryError: ``-`` written 100 000 times) counts as nested past it. So is one
-larger than :data:`MAX_BYTES`, and a reading that runs past :data:`READ_SECONDS` of CPU
-(:class:`Clock`) stops where it is: every reader is linear once size and depth are bounded, and
-the clock keeps it so.
+Intake is bounded (docs/engine.md, "Intake is bounded in depth"): a source nested past
+:data:`MAX_DEPTH` levels, or that ``ast.parse`` itself cannot build, or larger than
+:data:`MAX_BYTES`, is refused whole (:func:`unreadable`), and a reading that runs past
+:data:`READ_SECONDS` of CPU (:class:`Clock`) stops where it is: every reader is linear once size
+and depth are bounded, and the clock keeps it so.
 """
 
 from __future__ import annotations

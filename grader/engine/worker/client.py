@@ -1,13 +1,11 @@
 """The trusted side of the probe protocol: one :class:`TopicSession` per (submission, topic).
 
-A hidden test calls ``session.run(probe, *args)``. The session gets a worker when it
-needs one (:func:`grader.engine.worker.workers.start_worker`: a child of the zygote, or a fresh process;
-again after a crash or a timeout), ships the probe's source and arguments, waits on the
-results pipe with a wall-clock deadline, kills the worker when the deadline passes, and
-returns the decoded plain data. A function that ran past its deadline is remembered: its
-later checks, and checks of functions that call it, end at once as timeouts. Everything
-that goes wrong in submitted code comes back as one of the exceptions below, which the
-pytest plugin turns into a test status.
+A hidden test calls ``session.run(probe, *args)``; the session gets a worker when it needs one
+(:func:`grader.engine.worker.workers.start_worker`), ships the probe, waits with a wall-clock
+deadline and a CPU limit, and returns the decoded plain data (docs/engine.md, "The engine" and
+"Hangs, budgets and what a timeout costs": a stall remembered). Everything that goes wrong in
+submitted code comes back as one of the exceptions below, which the pytest plugin turns into a
+test status.
 """
 
 from __future__ import annotations

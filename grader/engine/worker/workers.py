@@ -1,11 +1,10 @@
 """How the trusted side gets a worker: forked from the zygote, or started fresh.
 
-A :class:`Worker` handle is what :class:`grader.engine.worker.client.TopicSession` talks to: a request
-pipe, a results pipe, and a way to kill it and learn how it ended. :class:`ForkServer`
-owns one zygote (:mod:`grader.sandboxed.zygote`) per process and kind (CPU or CUDA), starts
-it again when it died, and forks children from it in 35-85 ms instead of the ~2 s a fresh
-Python needs to import torch. Where the zygote cannot run, workers start fresh
-(:func:`start_fresh`), with the same sandbox.
+A :class:`Worker` handle is what :class:`grader.engine.worker.client.TopicSession` talks to: a
+request pipe, a results pipe, and a way to kill it and learn how it ended. :class:`ForkServer` owns
+one zygote (:mod:`grader.sandboxed.zygote`) per process and kind (CPU or CUDA), starts it again when
+it died, and has its children forked ahead (docs/engine.md, "The engine"). Where the zygote cannot
+run, workers start fresh (:func:`start_fresh`), with the same sandbox.
 """
 
 from __future__ import annotations
