@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,6 +150,11 @@ _PLACE = re.compile(r"\{(\d+)\}")
 def words_of(text: str) -> int:
     """How many words of prose ``text`` holds outside its ``{0}`` places (code tokens not counted)."""
     return sum(bool(_WORD.fullmatch(token)) for token in _PLACE.sub(" ", text).split())
+
+
+def columns(text: str) -> int:
+    """Columns ``text`` takes on a terminal: a wide character (中文) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class Verbatim(str):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +21,7 @@ from grader.checks.verdict.scoring import HEADINGS, Report, TopicResult
 from grader.checks.verdict.shown import shown_message
 from grader.engine import check_table
 from grader.engine.renamed import asked, led_by, missing_itself, renamed_at, undefined
-from grader.i18n import _, text
+from grader.i18n import _, columns, text
 from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
@@ -42,17 +41,12 @@ def use_colour(stream: TextIO) -> bool:
     return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: a wide character (中文) takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+    return text + " " * max(0, width - columns(text))
 
 
 def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
+    return " " * max(0, width - columns(text)) + text
 
 
 def _paint(text: str, colour: bool, fg: str, bold: bool = False) -> str:
@@ -245,7 +239,7 @@ def to_table(
     for the names of exercises the learner renamed."""
     worth = report.worth if report.course else None
     total = _score(report.score, report.max_score, worth)
-    width = max([9, *(_width(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
+    width = max([9, *(columns(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
     header = (
         _left(_("topic"), 11)
         + _right(_("score"), width)
@@ -258,13 +252,13 @@ def to_table(
         *([report.selection] if report.selection else []),
         "",
         header,
-        "-" * _width(header),
+        "-" * columns(header),
     ]
     lines += [_topic_row(t, colour, width) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
     total = f"{_right(total, width)}  ({percent:.0f} %)"
     total_fg = _score_colour(report.score, report.max_score)
-    lines += ["-" * _width(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
+    lines += ["-" * columns(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
     lines += [course_line(report)] if report.course else []
     notebook = title.endswith(".ipynb")
     details = [line for t in report.topics for line in _details(t, colour, notebook, where)]

@@ -50,7 +50,8 @@ def _annotation(node: ast.expr | None, own: set[str]) -> bool:
     return _library_name(node, own)
 
 
-def _is_docstring(node: ast.stmt) -> bool:
+def is_bare_string(node: ast.AST) -> bool:
+    """A statement that is a string alone (a docstring, or a comment written as one)."""
     return (
         isinstance(node, ast.Expr)
         and isinstance(node.value, ast.Constant)
@@ -59,7 +60,7 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 
 def _raises_not_implemented(body: list[ast.stmt]) -> bool:
-    statements = body[1:] if body and _is_docstring(body[0]) else body
+    statements = body[1:] if body and is_bare_string(body[0]) else body
     if len(statements) != 1 or not isinstance(statements[0], ast.Raise) or statements[0].cause is not None:
         return False
     raised = statements[0].exc
@@ -95,7 +96,7 @@ def _stub_class(node: ast.stmt, own: set[str], lazy: bool) -> bool:
         return False
     if not all(_library_name(base, own) for base in node.bases):
         return False
-    members = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+    members = node.body[1:] if node.body and is_bare_string(node.body[0]) else node.body
     return bool(members) and all(_stub_function(m, own, lazy) for m in members)
 
 
@@ -122,7 +123,7 @@ def untouched(source: str | bytes, local_modules: set[str]) -> bool:
     tree = parsed.tree(source)
     if tree is None:
         return False
-    body = tree.body[1:] if tree.body and _is_docstring(tree.body[0]) else tree.body
+    body = tree.body[1:] if tree.body and is_bare_string(tree.body[0]) else tree.body
     lazy = any(
         isinstance(n, ast.ImportFrom)
         and n.module == "__future__"
@@ -147,7 +148,7 @@ def blank(source: str | bytes) -> bool:
     """Nothing but blank lines, comments and maybe a docstring (a file emptied, or not written
     yet): nothing to run, every exercise not started."""
     tree = parsed.tree(source)
-    return tree is not None and all(_is_docstring(node) for node in tree.body)
+    return tree is not None and all(is_bare_string(node) for node in tree.body)
 
 
 def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[str | bytes, set[str]] | None:

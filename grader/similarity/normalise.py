@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from grader.engine.stubs import is_bare_string
+
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -68,14 +70,6 @@ def _bound_names(node: ast.AST) -> set[str]:
     return bound
 
 
-def _is_bare_string(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    )
-
-
 class _Walker:
     def __init__(self, local: set[str], learner: set[str], aliases: dict[str, str]) -> None:
         self.local, self.learner, self.aliases = local, learner, aliases
@@ -93,7 +87,7 @@ class _Walker:
 
     def walk(self, node: ast.AST, line: int) -> None:
         line = getattr(node, "lineno", line)
-        if isinstance(node, (ast.expr_context, ast.Import, ast.ImportFrom)) or _is_bare_string(node):
+        if isinstance(node, (ast.expr_context, ast.Import, ast.ImportFrom)) or is_bare_string(node):
             return
         leaf = self.leaf(node)
         if leaf is not None:

@@ -133,7 +133,7 @@ def test_the_table_lines_up_in_chinese(env):
     env.setenv("TORCHGRADE_LANG", "zh_CN")
     table = report.to_table(Report([], sandbox="none", device="cpu"), "losses.py")
     header, rule = table.splitlines()[2:4]
-    assert header.startswith("主题") and report._width(header) == len(rule)
+    assert header.startswith("主题") and i18n.columns(header) == len(rule)
 
 
 def test_the_headers_sandbox_and_a_type_failure_are_chinese_in_chinese(env):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import platform
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import click
 
 from grader import defaults
 from grader.engine.worker import sandbox, workers
-from grader.i18n import N_, _
+from grader.i18n import N_, _, columns
 from grader.sandboxed import policy, seccomp
 
 TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to
@@ -344,21 +343,16 @@ def label(check: Callable[[], Finding]) -> str:
     return check.__name__.replace("_", " ")
 
 
-def _columns(text: str) -> int:
-    """Columns ``text`` takes on a terminal (a wide character, 中文, takes two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def render(findings: list[Finding], colour: bool = False) -> str:
     """One line per finding (``ok`` or ``problem``), and under a problem its fix."""
     lines = []
     for finding in findings:
         word = _("ok") if finding.ok else _("problem")
-        mark = word + " " * max(0, 7 - _columns(word))
+        mark = word + " " * max(0, 7 - columns(word))
         if colour:
             mark = click.style(mark, fg="green" if finding.ok else "red", bold=not finding.ok)
         item = _(finding.item)
-        lines.append(f"{mark}  {item}{' ' * max(1, 16 - _columns(item))}{_(finding.detail)}")
+        lines.append(f"{mark}  {item}{' ' * max(1, 16 - columns(item))}{_(finding.detail)}")
         if finding.fix:
             lines.append(f"{'':<9}{'':<16}" + _("fix: ") + _(finding.fix))
     return "\n".join(lines)
