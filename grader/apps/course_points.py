@@ -2,15 +2,10 @@
 and in ``grade FILE --course --assignment`` (what every check gives, as ``grade batch`` does).
 
 ``grade release --course --assignment`` writes the assignment's split of its points into the
-release's marker (tests/suites/RELEASE.json ``points``: each exercise's points, the kind
-weights, the twin rule, the total; :func:`split_of`) and, per exercise, its maximum in the
-report when every check passes, public and hidden (``whole``: what the course's points scale).
-The course's grader scales each exercise's verdict to its points (grader/checks/verdict/exercises.py
-:func:`scaled`, the one weighing); a release runs the public checks only, so an exercise shows
-what its public checks give on that same scale, out of their share, beside what it is worth.
-That share is all a learner is shown as theirs: the hidden checks grade the rest and can take
-back what a public check gave (a gradient or clause check pays only once every value check
-passes). A checkout, or a release without a course, shows the report's own points.
+release's marker (tests/suites/RELEASE.json ``points``: :func:`split_of`) and, per exercise, its
+maximum when every check passes, public and hidden (``whole``: what the course's points scale,
+grader/checks/verdict/exercises.py :func:`scaled`). What a learner is then shown as theirs:
+docs/instructors.md, "A release for students".
 """
 
 from __future__ import annotations

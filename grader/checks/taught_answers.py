@@ -1,20 +1,13 @@
-"""A release's copy of the stored answers: they teach, they do not pay.
+"""A release's copy of the stored answers: they teach, they do not pay (docs/instructors.md, "A
+release for students"; docs/sandbox.md, "What is handed out holds no answer").
 
-A release ships each topic's battery (its cases in ``domains_<topic>.py``) so that ``grade`` and the
-notebooks' ``check()`` judge the input domain at home. Its answers are not the reference's: each
-float the reference answered is moved by :data:`MOVED` times the case's own tolerance (``atol +
-rtol·|value|``, and a hair more), in a direction and by an amount drawn when the release is written.
-The release judges against them within :data:`WIDER` times that tolerance, so code the official
-grader passes passes there, and a mistake the tolerance would hide is still a mistake; the official
-grader judges against the exact answers, which never leave the course's checkout. A table of the
-release's answers keyed by input is therefore wrong, officially, on every float it holds (docs/sandbox.md,
-"What is handed out holds no answer").
-
-The reference's own run of a default case on the second device (``device.value``) is moved alike.
-What is not a float stays as it is: integers, booleans, shapes, errors, NaN and infinities, and a
-random fill's bound (a bound, not an answer). A copy says so itself (``domain_answers.MARK``), so
-that the battery widens its tolerance only where the answers it reads were moved
-(``domain_answers.widening``).
+Each float the reference answered is moved by :data:`MOVED` times the case's own tolerance (``atol
++ rtol·|value|``, and a hair more), in a direction and by an amount drawn when the release is
+written; the release judges within :data:`WIDER` times that tolerance, so code the official grader
+passes passes there, and the official grader judges against the exact answers, which never leave
+the course's checkout. What is not a float stays as it is (integers, booleans, shapes, errors, NaN
+and infinities, a random fill's bound). A copy says so itself (``domain_answers.MARK``), so that the
+battery widens its tolerance only where the answers it reads were moved (``domain_answers.widening``).
 """
 
 from __future__ import annotations
