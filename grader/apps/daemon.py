@@ -3,24 +3,21 @@ answered by one per-user process that has imported torch and pytest, collected t
 started its zygote once (the server: :mod:`grader.serve`, which shares this module's helpers).
 
 The client (:func:`ask_engine`, called by :func:`grader.cli.run`) connects to a Unix socket in the
-user's runtime folder (``/run/user/<uid>/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
-of mode 0700 that the user owns, the socket 0600), whose name carries the engine's identity
-(:func:`identity`: the interpreter, this checkout, its grader and suites as they are on disk, the
-bubblewrap found, the variables that choose the engine; resolved paths, never the PATH string;
-never the language or the import path, which travel with the request). It sends its arguments, cwd, environment and its stdin,
-stdout and stderr (``SCM_RIGHTS``); the server forks a child that runs the ``grade`` command on
-them as a fresh process would, and answers its exit status. Ctrl-C is passed on as SIGINT.
+user's runtime folder (``TORCHGRADE_RUNTIME_DIR``, docs/environment.md: a folder of mode 0700 that
+the user owns, the socket 0600), whose name carries the engine's :func:`identity`. It sends its
+arguments, cwd, environment and its stdin, stdout and stderr (``SCM_RIGHTS``); the server forks a
+child that runs the ``grade`` command on them as a fresh process would, and answers its exit
+status. Ctrl-C is passed on as SIGINT.
 
 The server is trusted-side code like a ``grade`` process: it accepts only its own user
 (``SO_PEERCRED``) and only requests for its own identity, its children grade through the same
 sandboxed workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s
 pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
-request, or at the first request after a file the grades depend on changed (:mod:`grader.depends`:
-a dataset, a stored answer, a pack's file; it declines that request). ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
-that finds no server, which then, on a terminal (any of its streams, or with ``TORCHGRADE_DAEMON=1``), starts one for
-the next command. A command the engine runs that finds it starting (its lock held, no socket
-yet) waits for it, with a live line, rather than grading cold beside its warm-up; ``grade watch``
-that finds none starts it and runs on it. Linux only (:func:`supported`).
+request, or at the first request after a file the grades depend on changed (:mod:`grader.depends`;
+it declines that request). ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process;
+so does a client that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``),
+starts one for the next command; a command that finds it starting waits for it, with a live line.
+Linux only (:func:`supported`).
 """
 
 from __future__ import annotations
