@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,6 @@ def score_class(
     connection: sqlite3.Connection,
     graded: Iterable[Any],
     boards: tuple[Leaderboard, ...],
-    on_scored: Callable[[str, Any], None] = lambda student, score: None,
 ) -> None:
     """Score every one of ``graded`` (intake's Gradable: student, path, content hash, topic) on each
     board whose topic it answers, unless it was scored so already (by its grading task's
@@ -130,7 +129,6 @@ def score_class(
             single = item.topic is not None
             score = score_held_out(item.path, board.topic, board.exercise, single, board.metric)
             record(connection, item, score, keys[board.topic])
-            on_scored(item.student, score)
 
 
 def _current(connection: sqlite3.Connection, item: Any, board: Leaderboard, data_hash: str) -> bool:
