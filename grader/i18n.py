@@ -67,15 +67,13 @@ def refresh() -> None:
     _chosen.clear()
 
 
-def language(environ: Any = None) -> str:
+def language() -> str:
     """The language output is in (the module docstring's order), read once per process (see
-    :func:`refresh`) or from ``environ``; a locale of "C" or "POSIX" (a container's) chooses
-    nothing, so a course's language applies there."""
-    if environ is None:
-        if not _chosen:
-            _chosen["lang"] = _read(os.environ)
-        return _chosen["lang"]
-    return _read(environ)
+    :func:`refresh`); a locale of "C" or "POSIX" (a container's) chooses nothing, so a course's
+    language applies there."""
+    if not _chosen:
+        _chosen["lang"] = _read(os.environ)
+    return _chosen["lang"]
 
 
 def _read(environ: Any) -> str:
