@@ -410,12 +410,15 @@ def module_on_device(
     kwargs: dict[str, Any],
     inputs: Sequence[Any],
     device: str,
+    eval_mode: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(output on ``device``, moved to the CPU; output of the same weights on the CPU) of
-    ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device``. An input is a tensor
-    or a shape, drawn with ``torch.randn`` after the build."""
+    ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device`` (then put in eval mode
+    with ``eval_mode``). An input is a tensor or a shape, drawn with ``torch.randn`` after the build."""
     kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs).to(device)
+    if eval_mode:
+        model.eval()
     xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
     return model(*[x.to(device) for x in xs]).cpu(), model.cpu()(*xs)
 
