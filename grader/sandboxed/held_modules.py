@@ -38,11 +38,11 @@ class Held(ModuleType):
 
     def __getattribute__(self, name: str) -> Any:
         value = _GET(self, name)
-        if name.startswith("__") or not _graded_caller(2):
+        if name.startswith("__"):
             return value
-        path = f"{_GET(self, '__name__')}.{name}"
-        stray = isinstance(value, ModuleType) and _LOADED.get(path) is not value
-        if name.startswith("_") or isinstance(value, dict) or stray:
+        stray = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is not value
+        # the frame is read last: most reads (torch's own, every public member) are let through first
+        if (name.startswith("_") or isinstance(value, dict) or stray) and _graded_caller(2):
             raise AttributeError(f"reading {name!r} of this module is off limits in graded code")
         return value
 

@@ -183,6 +183,7 @@ Kernel = tuple[Any, str, str]  # (op, its name, the dispatch key of the kernel r
 
 
 @functools.cache
+@functools.lru_cache(maxsize=64)  # the dispatcher's table is fixed once the worker is sealed
 def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
     (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
@@ -200,6 +201,7 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=64)
 def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """The kernels replaced while a recorded call runs: composites only when no name has a backend
     kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
@@ -207,6 +209,13 @@ def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     composites reach (``softmax`` and ``_softmax``)."""
     found = _all_kernels(names)
     return tuple(k for k in found if k[2] == "CPU") or found
+
+
+@functools.lru_cache(maxsize=64)
+def _composites(names: frozenset[str]) -> tuple[Kernel, ...]:
+    """The kernels of ``names`` that a recorded call leaves to its recorder (:func:`_kernels`'s others)."""
+    during = set(_kernels(names))
+    return tuple(k for k in _all_kernels(names) if k not in during)
 
 
 def _replaced(kernels: Iterable[Kernel], window: _Window) -> torch.library.Library | None:
@@ -253,8 +262,7 @@ class _Held(_Window):
 
     def leave(self) -> None:
         """A recorded call ended: every twin held so far replaced, composites included."""
-        during = set(_kernels(self.names))
-        self.between = _replaced([k for k in _all_kernels(self.names) if k not in during], self)
+        self.between = _replaced(_composites(self.names), self)
 
     def lift(self) -> None:
         _destroy(self.during)
