@@ -119,3 +119,33 @@ def test_no_module_of_grader_is_over_500_lines():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}, f"split these modules (over {MAX_LINES} lines): {long}"
+
+
+def test_every_module_of_grader_is_in_an_import_contract():
+    """lint-imports holds a module only where a contract names it or a package above it: a module
+    no layer names may import anything (``depends`` and ``projections`` were in none)."""
+    import tomllib
+
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    named = {
+        module.strip()
+        for contract in contracts
+        for key in ("layers", "containers", "modules", "source_modules")
+        for entry in contract.get(key, ())
+        for module in re.split(r"[|()]", entry)
+        if module.strip()
+    }
+    contained = {c: contract["layers"] for contract in contracts for c in contract.get("containers", ())}
+    named |= {
+        f"{c}.{m.strip()}" for c, layers in contained.items() for entry in layers for m in entry.split("|")
+    }
+
+    def covered(module: str) -> bool:
+        parts = module.split(".")
+        return any(".".join(parts[:i]) in named for i in range(2, len(parts) + 1))
+
+    modules = {
+        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        for path in (REPO / "grader").rglob("*.py")
+    }
+    assert sorted(m for m in modules - {"grader", "grader.__main__"} if not covered(m)) == []
