@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,7 +83,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             code = notebooks.to_module(notebooks.read(path)).source
             found = {own: code}
             for helper in helpers(path, own, code.encode()):
-                found[helper.relative_to(path.parent).as_posix()] = parsed.text(helper.read_bytes())
+                found |= _helper(helper.relative_to(path.parent).as_posix(), helper)
             return found
         alone = single_file or path.is_file()
         source = path if alone else path / own
@@ -90,10 +91,37 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
         for helper in helpers(source, own):
-            found[helper.relative_to(source.parent).as_posix()] = parsed.text(helper.read_bytes())
+            found |= _helper(helper.relative_to(source.parent).as_posix(), helper)
         return found
     except (OSError, ValueError):
         return {}
+
+
+def _helper(name: str, file: Path) -> dict[str, str]:
+    """{name: the helper ``file``'s source, its relative imports written absolute (:func:`absolute`)}."""
+    return {name: absolute(name, parsed.text(file.read_bytes()))}
+
+
+_RELATIVE = re.compile(r"from\s*\.[\w.\s]*?(?<!\w)(import)\b")  # up to the keyword, on one line
+
+
+def absolute(name: str, source: str) -> str:
+    """``source`` of the submission's file ``name`` with each relative import written, on its own
+    line, as the absolute one Python resolves it to from the package the file's path declares
+    (``from .core import f`` in ``pkg/__init__.py``: ``from pkg.core import f``): every reading of
+    the trusted side then holds it to what an absolute import is held to. One reaching above its
+    package, in no package or over continued lines stays as written (refused)."""
+    package, lines = name.split("/")[:-1], source.split("\n")  # Python's lines: its newlines read as LF
+    found = [
+        n for n in parsed.nodes(parsed.tree(source) or ast.Module([], [])) if isinstance(n, ast.ImportFrom)
+    ]
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset), reverse=True):  # a line's last first
+        line = lines[node.lineno - 1]
+        at = _RELATIVE.match(line, len(line.encode()[: node.col_offset].decode()))
+        if at and 0 < node.level <= len(package):
+            dotted = ".".join([*package[: len(package) + 1 - node.level], *filter(None, [node.module])])
+            lines[node.lineno - 1] = f"{line[: at.start()]}from {dotted} {line[at.start(1) :]}"
+    return "\n".join(lines)
 
 
 def helpers(source: Path, own: str, code: bytes | None = None) -> list[Path]:
