@@ -180,3 +180,54 @@ def test_a_module_reached_as_a_value_hands_graded_code_no_module_and_takes_no_wr
         graded.write(held)
     assert held.inner is types and warnings.sys is sys  # the grader's own reads are as they were
     held.written = 1  # and its writes
+
+
+# a dunder read by a computed name: a method graded code's class defines, or nothing
+DUNDERS = """
+import warnings
+
+
+def _reflected(name):
+    def op(self, other):
+        return getattr(Num(other), name)(self)
+
+    return op
+
+
+class Num:
+    def __init__(self, v):
+        self.v = v
+
+    def __sub__(self, other):
+        return Num(self.v - getattr(other, "v", other))
+
+    __rsub__ = _reflected("__sub__")
+
+
+class Quiet(warnings.catch_warnings):
+    pass
+
+
+def reach(obj, name):
+    return getattr(obj, name)
+"""
+
+
+@pytest.mark.unit
+def test_a_dunder_read_by_name_is_the_method_graded_code_defines_or_refused(monkeypatch):
+    # seen failing before: 5 - Num(2) refused ('__sub__' is off limits in graded code)
+    graded = _graded(DUNDERS, monkeypatch)
+    assert (5 - graded.Num(2)).v == 3
+    for obj, name in (
+        (graded.Num(1), "__init_subclass__"),  # object's, on graded code's instance
+        (graded.Num(1), "__class__"),
+        (graded.Num, "__sub__"),  # off the class: any self
+        (graded.Quiet(), "__enter__"),  # a library's method
+        (graded.Quiet(), "__reduce_ex__"),
+        (3, "__add__"),
+    ):
+        with pytest.raises(AttributeError, match="off limits"):
+            graded.reach(obj, name)
+    vars(num := graded.Num(1))["__sub__"] = print  # an instance's own entry is not the method
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach(num, "__sub__")
