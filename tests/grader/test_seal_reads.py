@@ -231,3 +231,27 @@ def test_a_dunder_read_by_name_is_the_method_graded_code_defines_or_refused(monk
     vars(num := graded.Num(1))["__sub__"] = print  # an instance's own entry is not the method
     with pytest.raises(AttributeError, match="off limits"):
         graded.reach(num, "__sub__")
+
+
+# a file's line read by a member handed its name and a line number (linecache: any file the worker
+# sees, and the in-memory sources open cannot read)
+LINE_READERS = {
+    "formatwarning": "warnings.formatwarning('m', UserWarning, path, 1)",
+    "showwarning": "warnings.showwarning('m', UserWarning, path, 1, out)",
+    "warn_explicit": "warnings.warn_explicit('m', UserWarning, path, 1)",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(LINE_READERS))
+def test_no_member_reads_the_line_of_a_file_it_is_named(name, monkeypatch):
+    # seen failing before: each allowed (attacks113/25 read /etc/passwd and its own in-memory source)
+    from grader.engine.subset import submission as subset
+
+    source = f"import warnings\n\n\ndef read(path, out):\n    return {LINE_READERS[name]}\n"
+    assert subset.check(source), name
+    graded = _graded(
+        f"import warnings\n\n\ndef reach(name):\n    return getattr(warnings, name)\n", monkeypatch
+    )
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach(name)
