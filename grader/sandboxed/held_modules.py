@@ -2,9 +2,11 @@
 hold a module in its state (``warnings.catch_warnings()._module``), read by a plain attribute that
 neither the source check nor the guarded ``getattr`` sees: from there ``.sys.modules`` led to the
 grader's namespaces. In the worker each module loaded by the seal outside the reviewed packages
-(``sys``, ``os``, the grader's) is :class:`Held`: read from graded code, it gives no private member,
-no namespace and no module but the one its path names (``os.path``, not ``warnings.sys``); written
-from graded code, it takes nothing. The grader's own reads and writes are as they were."""
+(``sys``, ``os``, ``importlib``, the grader's) is :class:`Held`: read from graded code, it gives
+plain data (numbers, text, bytes, None) and the module its path names (``os.path``, not
+``warnings.sys``), nothing else: no private member, no namespace, and no function, whose call could
+hand back what no read may (``importlib.import_module``, ``gc.get_objects``: none of them reviewed);
+written from graded code, it takes nothing. The grader's own reads and writes are as they were."""
 
 from __future__ import annotations
 
@@ -40,9 +42,10 @@ class Held(ModuleType):
         value = _GET(self, name)
         if name.startswith("__") or not _graded_caller(2):
             return value
-        path = f"{_GET(self, '__name__')}.{name}"
-        stray = isinstance(value, ModuleType) and _LOADED.get(path) is not value
-        if name.startswith("_") or isinstance(value, dict) or stray:
+        own = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is value
+        if name.startswith("_") or not (
+            own or isinstance(value, (int, float, complex, str, bytes, type(None)))
+        ):
             raise AttributeError(f"reading {name!r} of this module is off limits in graded code")
         return value
 
@@ -60,9 +63,10 @@ def install() -> None:
     and checked there; torch's own reads stay fast), until the exit clears these checks' names."""
     used = {name.split(".")[0] for name in subset_members.modules()}
     # the import system's own modules, which the interpreter reads in graded code's frame
-    # (``from torch import nn`` reads ``_handle_fromlist``)
-    used |= {"_frozen_importlib", "_frozen_importlib_external", "importlib"}
+    # (``from torch import nn`` reads ``_handle_fromlist``), by either name (importlib._bootstrap)
+    frozen = [_LOADED.get("_frozen_importlib"), _LOADED.get("_frozen_importlib_external")]
     held = [m for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
+    held = [m for m in held if not any(m is f for f in frozen)]
     for module in held:
         module.__class__ = Held
     atexit.register(lambda: [_SET(m, "__class__", ModuleType) for m in held])

@@ -255,3 +255,40 @@ def test_no_member_reads_the_line_of_a_file_it_is_named(name, monkeypatch):
     )
     with pytest.raises(AttributeError, match="off limits"):
         graded.reach(name)
+
+
+# a held module's public function called: whatever it hands back (a module, every object) is out
+HELD_CALLS = """
+def objects(gc):
+    return gc.get_objects()
+
+
+def imported(importlib):
+    return importlib.import_module("os")
+
+
+def plain(module):
+    return module.value
+"""
+
+
+@pytest.mark.unit
+def test_a_held_module_hands_graded_code_plain_data_and_no_function(monkeypatch):
+    # seen failing before: gc.get_objects() and importlib.import_module("os") answered
+    import gc
+    import importlib
+    import subprocess
+
+    from grader.sandboxed import held_modules
+
+    graded, held = _graded(HELD_CALLS, monkeypatch), types.ModuleType("grader_held_plain")
+    held.value = 3
+    for module in (gc, importlib, held):
+        monkeypatch.setattr(module, "__class__", held_modules.Held)
+    for call, module in ((graded.objects, gc), (graded.imported, importlib)):
+        with pytest.raises(AttributeError, match="off limits"):
+            call(module)
+    assert graded.plain(held) == 3 and importlib.import_module("os")  # the grader's own calls as they were
+    code = "from grader.sandboxed import held_modules as h; h.install(); import importlib; print(type(importlib))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Held" in found.stdout  # the worker holds importlib too (the interpreter reads only _frozen_*)
