@@ -251,7 +251,7 @@ def test_no_member_reads_the_line_of_a_file_it_is_named(name, monkeypatch):
     source = f"import warnings\n\n\ndef read(path, out):\n    return {LINE_READERS[name]}\n"
     assert subset.check(source), name
     graded = _graded(
-        f"import warnings\n\n\ndef reach(name):\n    return getattr(warnings, name)\n", monkeypatch
+        "import warnings\n\n\ndef reach(name):\n    return getattr(warnings, name)\n", monkeypatch
     )
     with pytest.raises(AttributeError, match="off limits"):
         graded.reach(name)
