@@ -3,10 +3,12 @@ hold a module in its state (``warnings.catch_warnings()._module``), read by a pl
 neither the source check nor the guarded ``getattr`` sees: from there ``.sys.modules`` led to the
 grader's namespaces. In the worker each module loaded by the seal outside the reviewed packages
 (``sys``, ``os``, ``importlib``, the grader's) is :class:`Held`: read from graded code, it gives
-plain data (numbers, text, bytes, None) and the module its path names (``os.path``, not
-``warnings.sys``), nothing else: no private member, no namespace, and no function, whose call could
-hand back what no read may (``importlib.import_module``, ``gc.get_objects``: none of them reviewed);
-written from graded code, it takes nothing. The grader's own reads and writes are as they were."""
+plain data (numbers, text, bytes, None), the module its path names (``os.path``, not
+``warnings.sys``) and the members the member list names for it (``subset_members.LISTED``: what
+graded code may import by name, ``operator.mul``), nothing else: no private member, no namespace,
+and no other function, whose call could hand back what no read may (``importlib.import_module``,
+``gc.get_objects``); written from graded code, it takes nothing. The grader's own reads and writes
+are as they were."""
 
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ from grader.sandboxed import guarded, subset_members
 # what the checks read, bound now (a module's attribute read from them would be held too)
 _GET, _SET, _DEL = ModuleType.__getattribute__, ModuleType.__setattr__, ModuleType.__delattr__
 _FRAME, _LOADED, _GRADED = sys._getframe, sys.modules, guarded.graded
+# id of a module held -> the members graded code may read beside plain data (``LISTED``'s names; None:
+# any, as for a module made after, through ``type(sys)``, and for a listed module's module: os.path)
+_READS: dict[int, frozenset[str] | None] = {}
 
 
 def _graded_caller(depth: int) -> bool:
@@ -42,9 +47,14 @@ class Held(ModuleType):
         value = _GET(self, name)
         if name.startswith("__") or not _graded_caller(2):
             return value
-        own = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is value
-        if name.startswith("_") or not (
-            own or isinstance(value, (int, float, complex, str, bytes, type(None)))
+        stray = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is not value
+        reads = _READS.get(id(self))
+        plain = isinstance(value, (int, float, complex, str, bytes, type(None), ModuleType))
+        if (
+            name.startswith("_")
+            or stray
+            or isinstance(value, dict)
+            or not (plain or reads is None or name in reads)
         ):
             raise AttributeError(f"reading {name!r} of this module is off limits in graded code")
         return value
@@ -65,8 +75,14 @@ def install() -> None:
     # the import system's own modules, which the interpreter reads in graded code's frame
     # (``from torch import nn`` reads ``_handle_fromlist``), by either name (importlib._bootstrap)
     frozen = [_LOADED.get("_frozen_importlib"), _LOADED.get("_frozen_importlib_external")]
-    held = [m for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
-    held = [m for m in held if not any(m is f for f in frozen)]
-    for module in held:
+    held = [(n, m) for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
+    held = [(n, m) for n, m in held if not any(m is f for f in frozen)]
+    for name, module in held:
+        _READS[id(module)] = (_READS.get(id(module)) or frozenset()) | subset_members.LISTED.get(
+            name, frozenset()
+        )
         module.__class__ = Held
-    atexit.register(lambda: [_SET(m, "__class__", ModuleType) for m in held])
+    for name, names in subset_members.LISTED.items():  # a listed module's modules: os.path
+        found = vars(_LOADED.get(name) or ModuleType(name))
+        _READS.update({id(v): None for n in names if isinstance(v := found.get(n), ModuleType)})
+    atexit.register(lambda: [_SET(m, "__class__", ModuleType) for _, m in held])
