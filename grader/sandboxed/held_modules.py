@@ -3,12 +3,10 @@ hold a module in its state (``warnings.catch_warnings()._module``), read by a pl
 neither the source check nor the guarded ``getattr`` sees: from there ``.sys.modules`` led to the
 grader's namespaces. In the worker each module loaded by the seal outside the reviewed packages
 (``sys``, ``os``, ``importlib``, the grader's) is :class:`Held`: read from graded code, it gives
-plain data (numbers, text, bytes, None), the module its path names (``os.path``, not
-``warnings.sys``) and the members the member list names for it (``subset_members.LISTED``: what
-graded code may import by name, ``operator.mul``), nothing else: no private member, no namespace,
-and no other function, whose call could hand back what no read may (``importlib.import_module``,
-``gc.get_objects``); written from graded code, it takes nothing. The grader's own reads and writes
-are as they were."""
+plain data, the module its path names (``os.path``, not ``warnings.sys``) and the members listed
+for it (``subset_members.LISTED``: ``operator.mul``), no other function (whose call could hand back
+a module: ``importlib.import_module``, ``gc.get_objects``), no private member, no namespace;
+written from graded code, it takes nothing. The grader's own reads and writes are as they were."""
 
 from __future__ import annotations
 
@@ -22,8 +20,7 @@ from grader.sandboxed import guarded, subset_members
 # what the checks read, bound now (a module's attribute read from them would be held too)
 _GET, _SET, _DEL = ModuleType.__getattribute__, ModuleType.__setattr__, ModuleType.__delattr__
 _FRAME, _LOADED, _GRADED = sys._getframe, sys.modules, guarded.graded
-# id of a module held -> the members graded code may read beside plain data (``LISTED``'s names; None:
-# any, as for a module made after, through ``type(sys)``, and for a listed module's module: os.path)
+# id of a held module -> the members listed for it (None: any, for os.path and a module made later)
 _READS: dict[int, frozenset[str] | None] = {}
 
 
@@ -78,10 +75,8 @@ def install() -> None:
     held = [(n, m) for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
     held = [(n, m) for n, m in held if not any(m is f for f in frozen)]
     for name, module in held:
-        _READS[id(module)] = (_READS.get(id(module)) or frozenset()) | subset_members.LISTED.get(
-            name, frozenset()
-        )
-        module.__class__ = Held
+        module.__class__, listed = Held, subset_members.LISTED.get(name, frozenset())
+        _READS[id(module)] = (_READS.get(id(module)) or frozenset()) | listed
     for name, names in subset_members.LISTED.items():  # a listed module's modules: os.path
         found = vars(_LOADED.get(name) or ModuleType(name))
         _READS.update({id(v): None for n in names if isinstance(v := found.get(n), ModuleType)})

@@ -83,7 +83,8 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             code = notebooks.to_module(notebooks.read(path)).source
             found = {own: code}
             for helper in helpers(path, own, code.encode()):
-                found |= _helper(helper.relative_to(path.parent).as_posix(), helper)
+                name = helper.relative_to(path.parent).as_posix()
+                found[name] = absolute(name, parsed.text(helper.read_bytes()))
             return found
         alone = single_file or path.is_file()
         source = path if alone else path / own
@@ -91,26 +92,21 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
         for helper in helpers(source, own):
-            found |= _helper(helper.relative_to(source.parent).as_posix(), helper)
+            name = helper.relative_to(source.parent).as_posix()
+            found[name] = absolute(name, parsed.text(helper.read_bytes()))
         return found
     except (OSError, ValueError):
         return {}
-
-
-def _helper(name: str, file: Path) -> dict[str, str]:
-    """{name: the helper ``file``'s source, its relative imports written absolute (:func:`absolute`)}."""
-    return {name: absolute(name, parsed.text(file.read_bytes()))}
 
 
 _RELATIVE = re.compile(r"from\s*\.[\w.\s]*?(?<!\w)(import)\b")  # up to the keyword, on one line
 
 
 def absolute(name: str, source: str) -> str:
-    """``source`` of the submission's file ``name`` with each relative import written, on its own
-    line, as the absolute one Python resolves it to from the package the file's path declares
-    (``from .core import f`` in ``pkg/__init__.py``: ``from pkg.core import f``): every reading of
-    the trusted side then holds it to what an absolute import is held to. One reaching above its
-    package, in no package or over continued lines stays as written (refused)."""
+    """``source`` of the submission's file ``name``, each relative import written on its line as the
+    absolute one Python resolves from the package ``name``'s path declares (``from .core import f``
+    in ``pkg/__init__.py``: ``from pkg.core import f``), so every reading holds it to the same rules;
+    one above its package, in none or over continued lines stays as written (refused)."""
     package, lines = name.split("/")[:-1], source.split("\n")  # Python's lines: its newlines read as LF
     found = [
         n for n in parsed.nodes(parsed.tree(source) or ast.Module([], [])) if isinstance(n, ast.ImportFrom)
