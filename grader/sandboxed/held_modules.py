@@ -42,7 +42,8 @@ class Held(ModuleType):
 
     def __getattribute__(self, name: str) -> Any:
         value = _GET(self, name)
-        if name.startswith("__") or not _graded_caller(2):
+        graded = _GRADED(_GET(self, "__dict__").get("__builtins__"))  # graded code's own: its to read
+        if name.startswith("__") or graded or not _graded_caller(2):
             return value
         stray = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is not value
         reads = _READS.get(id(self))

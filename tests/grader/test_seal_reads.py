@@ -272,14 +272,14 @@ def plain(module):
 """
 
 
-# in a worker: held, a helper module made after (through type(sys)) and a listed member read
+# in a worker: held, a helper module made after (through type(sys)), its table, a listed member read
 WORKER = """
 import importlib.util, sys
 from grader.sandboxed import held_modules
 from grader.sandboxed.worker import SourceFinder
 
-sources = {"t.py": b"import operator\\nfrom h import f\\n\\ndef g():\\n    return operator.add(f(), 1)\\n"}
-finder = SourceFinder("/sub", {**sources, "h.py": b"def f():\\n    return 1\\n"})
+sources = {"t.py": b"import operator\\nfrom h import T, f\\n\\ndef g():\\n    return operator.add(f(), T['a'])\\n"}
+finder = SourceFinder("/sub", {**sources, "h.py": b"T = {'a': 1}\\n\\ndef f():\\n    return 1\\n"})
 finder.install()
 held_modules.install()
 module = importlib.util.module_from_spec(finder.find_spec("t"))
