@@ -196,3 +196,15 @@ def test_a_relative_import_is_held_to_what_its_absolute_one_is(tmp_path, where):
         )
         absolute = subset.refusal(tmp_path / "b", "losses", single_file=False).what
     assert found is not None and found.what.endswith(absolute), found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "binding", ["import torch as __package__", "from lossutils.core import names as __package__"]
+)
+def test_an_import_binds_no_dunder_a_relative_import_would_read(tmp_path, binding):
+    # seen failing before: accepted, so `from . import library` could run as torch's
+    relative(tmp_path, {"__init__.py": f"{binding}\nfrom . import core\n"})
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and "assigning __package__" in found.what, found
+    assert subset.check("import numpy as np\nfrom math import pi as PI\nimport __future__\n") == []
