@@ -44,6 +44,9 @@ EAGER = "graded code runs eagerly, in one process: write the computation with to
 ONE_PROCESS = "graded code runs in one process and one thread"
 NO_LOADING = "graded code loads nothing: build the values in code, or take them as arguments"
 DISPATCH = "call torch's public functions directly; graded code leaves torch's dispatch as it is"
+# A function handed a file's name and a line number (filename, lineno) reads that line through
+# linecache: of any file the worker sees and of the worker's in-memory sources, which open cannot.
+LINE_READER = "read a file's lines with open(path); a caught warning's text is str(w.message)"
 # Members refused, with what to write instead ("name*": every member starting with name).
 REFUSED = {
     "torch": {
@@ -95,11 +98,9 @@ REFUSED = {
         "modules": "use the classes of torch.nn (nn.Linear, nn.Module...)",
         "parameter": "use nn.Parameter",
     },
-    "torch.nn.functional": {
-        "handle_torch_function": DISPATCH,
-        "has_torch_function*": DISPATCH,
-        "boolean_dispatch": DISPATCH,
-    },
+    "torch.nn.functional": dict.fromkeys(
+        ("handle_torch_function", "has_torch_function*", "boolean_dispatch"), DISPATCH
+    ),
     "torch.autograd": {
         "profiler*": "time code outside graded code",
         "Profiler*": "time code outside graded code",
@@ -147,6 +148,7 @@ REFUSED = {
         "global_enum": "use the enum's members through its class (Colour.RED)",
         "pickle_by_*": "return your results; graded code pickles nothing",
     },
+    "warnings": {"warn_explicit": LINE_READER},  # its C code shows (filename, lineno) as formatwarning does
     "abc": {"ABCMeta": "subclass abc.ABC, or name it as a class statement's metaclass=abc.ABCMeta"},
     "torch.nn.utils.parametrize": {
         "OpaqueBase": "one of torch's internals: register_parametrization and the parametrizations are what graded code needs",
@@ -221,16 +223,7 @@ REACH: dict[str, tuple[str, str]] = {
         "returns: a context manager holding the warnings module",
         "writes: the filters",
     ),
-    "warnings.formatwarning": (
-        "returns: text with the named file's line (as open reads it)",
-        "writes: linecache's cache",
-    ),
-    "warnings.showwarning": (
-        "returns: nothing",
-        "writes: formatwarning's text to its file or the printed tail",
-    ),
     "warnings.warn": ("returns: nothing", "writes: the registry of a frame never above graded code"),
-    "warnings.warn_explicit": ("returns: nothing", "writes: the registry it is handed and the printed tail"),
     "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
     "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),
     "json": ("returns: values decoded and strings encoded", ARGUMENTS),
@@ -298,6 +291,8 @@ def decide(module: str, name: str, value: object) -> str:
         if value.__name__ in sys.stdlib_module_names:
             return MODULE_STDLIB.format(value.__name__, name)
         return MODULE_OTHER.format(value.__name__)
+    if isinstance(value, types.FunctionType) and {"filename", "lineno"} <= set(value.__code__.co_varnames):
+        return LINE_READER  # a function's parameters (a class's reads nothing: WarningMessage holds them)
     if module in ONLY:
         return "+" if name in ONLY[module] else NOT_LISTED
     if module == "torch" and isinstance(value, type) and name not in TORCH_CLASSES:

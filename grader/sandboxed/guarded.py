@@ -8,7 +8,7 @@ or dunder attributes), so these functions are what such a call runs. They hold t
 lists the static check holds a written-out name to: on a module, the snapshot of reviewed members
 (:mod:`grader.sandboxed.subset_members`), and never a module as the result (its members would then
 be read by plain attributes, which nothing checks at run time); on any value, no dunder but the
-descriptive ones, nothing that leads to frames, namespaces or the grader's objects, no private
+descriptive ones and graded code's own methods (:func:`_own_method`), nothing that leads to frames, namespaces or the grader's objects, no private
 name but of graded code's own objects (a library object's may evaluate strings:
 :mod:`grader.sandboxed.no_eval`). Modules and classes are never changed.
 
@@ -27,7 +27,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial, wraps
-from types import BuiltinFunctionType, FunctionType, MappingProxyType, ModuleType, SimpleNamespace
+from types import BuiltinFunctionType, FunctionType, MappingProxyType, MethodType, ModuleType, SimpleNamespace
 from typing import Any
 
 from grader.sandboxed import subset_members
@@ -172,9 +172,14 @@ def _watched(value: Any) -> None:
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     if isinstance(obj, ModuleType) and type(name) is str and subset_members.absent(obj, name):
         return builtins.getattr(obj, name, *default)  # Python's own AttributeError: no such member
-    if refused(obj, name):
+    own = _own_method(obj, name)
+    if own is None and refused(obj, name):
         raise AttributeError(f"{name!r} is off limits in graded code")
     value = builtins.getattr(obj, name, *default)
+    if own is not None and not (
+        isinstance(value, MethodType) and value.__func__ is own and value.__self__ is obj
+    ):
+        raise AttributeError(f"{name!r} is off limits in graded code")
     if isinstance(value, ModuleType):
         raise AttributeError(f"{name!r} is a module: in graded code, write module.member where you use it")
     if isinstance(obj, type) and isinstance(value, FunctionType) and not _static(obj, name):
@@ -183,6 +188,18 @@ def _getattr(obj: Any, name: Any, *default: Any) -> Any:
         )
     _watched(value)
     return value if _WATCH.names or not isinstance(obj, ModuleType) else _watched_when_called(value)
+
+
+def _own_method(obj: Any, name: Any) -> FunctionType | None:
+    """The function of graded code that reading ``name`` off ``obj`` binds, where ``obj`` is an
+    instance of graded code's class and the class ``name`` resolves on defines it so
+    (``getattr(Value(x), "__sub__")``): the method runs graded code, nothing more, whatever its
+    name. None otherwise (object's dunders, a library's, the attributes above)."""
+    if type(name) is not str or name in ATTRIBUTES or not _graded_instance(obj):
+        return None
+    found = inspect.getattr_static(builtins.type(obj), name, None)
+    ours = isinstance(found, FunctionType) and graded(found.__globals__.get("__builtins__"))
+    return found if ours else None
 
 
 def _static(cls: type, name: str) -> bool:

@@ -2,9 +2,11 @@
 hold a module in its state (``warnings.catch_warnings()._module``), read by a plain attribute that
 neither the source check nor the guarded ``getattr`` sees: from there ``.sys.modules`` led to the
 grader's namespaces. In the worker each module loaded by the seal outside the reviewed packages
-(``sys``, ``os``, the grader's) is :class:`Held`: read from graded code, it gives no private member,
-no namespace and no module but the one its path names (``os.path``, not ``warnings.sys``); written
-from graded code, it takes nothing. The grader's own reads and writes are as they were."""
+(``sys``, ``os``, ``importlib``, the grader's) is :class:`Held`: read from graded code, it gives
+plain data, the module its path names (``os.path``, not ``warnings.sys``) and the members listed
+for it (``subset_members.LISTED``: ``operator.mul``), no other function (whose call could hand back
+a module: ``importlib.import_module``, ``gc.get_objects``), no private member, no namespace;
+written from graded code, it takes nothing. The grader's own reads and writes are as they were."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from grader.sandboxed import guarded, subset_members
 # what the checks read, bound now (a module's attribute read from them would be held too)
 _GET, _SET, _DEL = ModuleType.__getattribute__, ModuleType.__setattr__, ModuleType.__delattr__
 _FRAME, _LOADED, _GRADED = sys._getframe, sys.modules, guarded.graded
+# id of a held module -> the members listed for it (None: any, for os.path and a module made later)
+_READS: dict[int, frozenset[str] | None] = {}
 
 
 def _graded_caller(depth: int) -> bool:
@@ -41,8 +45,17 @@ class Held(ModuleType):
         if name.startswith("__"):
             return value
         stray = isinstance(value, ModuleType) and _LOADED.get(f"{_GET(self, '__name__')}.{name}") is not value
-        # the frame is read last: most reads (torch's own, every public member) are let through first
-        if (name.startswith("_") or isinstance(value, dict) or stray) and _graded_caller(2):
+        reads = _READS.get(id(self))
+        plain = isinstance(value, (int, float, complex, str, bytes, type(None), ModuleType))
+        refused = (
+            name.startswith("_")
+            or stray
+            or isinstance(value, dict)
+            or not (plain or reads is None or name in reads)
+        )
+        # whose module and who reads are asked last: most reads (torch's, a listed member) pass first;
+        # graded code's own module is its to read
+        if refused and not _GRADED(_GET(self, "__dict__").get("__builtins__")) and _graded_caller(2):
             raise AttributeError(f"reading {name!r} of this module is off limits in graded code")
         return value
 
@@ -60,9 +73,14 @@ def install() -> None:
     and checked there; torch's own reads stay fast), until the exit clears these checks' names."""
     used = {name.split(".")[0] for name in subset_members.modules()}
     # the import system's own modules, which the interpreter reads in graded code's frame
-    # (``from torch import nn`` reads ``_handle_fromlist``)
-    used |= {"_frozen_importlib", "_frozen_importlib_external", "importlib"}
-    held = [m for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
-    for module in held:
-        module.__class__ = Held
-    atexit.register(lambda: [_SET(m, "__class__", ModuleType) for m in held])
+    # (``from torch import nn`` reads ``_handle_fromlist``), by either name (importlib._bootstrap)
+    frozen = [_LOADED.get("_frozen_importlib"), _LOADED.get("_frozen_importlib_external")]
+    held = [(n, m) for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
+    held = [(n, m) for n, m in held if not any(m is f for f in frozen)]
+    for name, module in held:
+        module.__class__, listed = Held, subset_members.LISTED.get(name, frozenset())
+        _READS[id(module)] = (_READS.get(id(module)) or frozenset()) | listed
+    for name, names in subset_members.LISTED.items():  # a listed module's modules: os.path
+        found = vars(_LOADED.get(name) or ModuleType(name))
+        _READS.update({id(v): None for n in names if isinstance(v := found.get(n), ModuleType)})
+    atexit.register(lambda: [_SET(m, "__class__", ModuleType) for _, m in held])

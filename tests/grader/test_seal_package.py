@@ -104,8 +104,9 @@ def test_the_worker_serves_a_submodule_only_of_a_package_of_the_submission():
 
 
 @pytest.mark.e2e
-def test_a_helper_package_grades_as_a_helper_file_does(tmp_path):
-    topic = with_package(tmp_path)
+@pytest.mark.parametrize("relatively", [False, True])
+def test_a_helper_package_grades_as_a_helper_file_does(tmp_path, relatively):
+    topic = relative(tmp_path, RELATIVE) if relatively else with_package(tmp_path)  # ... or relatively
     for path in (tmp_path, topic):
         _, report = grade_json(
             str(path), "--topic", "losses", "--exercise", "mse", "--exercise", "bce_with_logits"
@@ -149,3 +150,61 @@ def test_a_package_file_is_no_way_round_the_seal(tmp_path, where):
     )
     found = subset.refusal(tmp_path, "losses", single_file=False)
     assert found is not None and f"importing pkg ({where}" in found.what, found
+
+
+def relative(folder, files: dict[str, str]):
+    """:func:`with_package`, the package's ``files`` importing each other relatively."""
+    topic = with_package(folder)
+    for name, text in files.items():
+        (folder / "lossutils" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "lossutils" / name).write_text(text)
+    return topic
+
+
+RELATIVE = {  # each file's relative imports as Python resolves them
+    "__init__.py": "from .core import reduce_values\nfrom . import deep\n",
+    "deep/__init__.py": "from ..core import softplus\nfrom .more import twice as twice\n",
+    "deep/more.py": "from .. import core\n\n\ndef twice(x):\n    return core.softplus(x) * 2\n",
+}
+
+
+@pytest.mark.unit
+def test_a_packages_relative_imports_of_its_own_modules_are_its_absolute_ones(tmp_path):
+    # seen failing before: "a relative import" refused, every exercise importing the package 0
+    relative(tmp_path, RELATIVE)
+    sources = subset.sources_of(tmp_path, "losses", False)
+    assert "from lossutils.deep.more import twice as twice" in sources["lossutils/deep/__init__.py"]
+    assert subset.verdict(tmp_path, "losses", single_file=False) == subset.Verdict()
+
+
+ABOVE = {  # a relative import refused as its absolute one is, or as Python fails it (above the package)
+    "core.py": ("from .deep import torch\nlib = torch.library\n", "from lossutils.deep import torch\n"),
+    "__init__.py": ("from .. import losses\n", "a relative import)"),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", sorted(ABOVE))
+def test_a_relative_import_is_held_to_what_its_absolute_one_is(tmp_path, where):
+    text, absolute = ABOVE[where]
+    relative(tmp_path / "a", {where: CORE + text, "deep/__init__.py": "import torch\n"})
+    found = subset.refusal(tmp_path / "a", "losses", single_file=False)
+    if absolute.startswith("from "):
+        relative(
+            tmp_path / "b",
+            {where: CORE + absolute + text.split("\n", 1)[1], "deep/__init__.py": "import torch\n"},
+        )
+        absolute = subset.refusal(tmp_path / "b", "losses", single_file=False).what
+    assert found is not None and found.what.endswith(absolute), found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "binding", ["import torch as __package__", "from lossutils.core import names as __package__"]
+)
+def test_an_import_binds_no_dunder_a_relative_import_would_read(tmp_path, binding):
+    # seen failing before: accepted, so `from . import library` could run as torch's
+    relative(tmp_path, {"__init__.py": f"{binding}\nfrom . import core\n"})
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and "assigning __package__" in found.what, found
+    assert subset.check("import numpy as np\nfrom math import pi as PI\nimport __future__\n") == []

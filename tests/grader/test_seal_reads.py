@@ -180,3 +180,133 @@ def test_a_module_reached_as_a_value_hands_graded_code_no_module_and_takes_no_wr
         graded.write(held)
     assert held.inner is types and warnings.sys is sys  # the grader's own reads are as they were
     held.written = 1  # and its writes
+
+
+# a dunder read by a computed name: a method graded code's class defines, or nothing
+DUNDERS = """
+import warnings
+
+
+def _reflected(name):
+    def op(self, other):
+        return getattr(Num(other), name)(self)
+
+    return op
+
+
+class Num:
+    def __init__(self, v):
+        self.v = v
+
+    def __sub__(self, other):
+        return Num(self.v - getattr(other, "v", other))
+
+    __rsub__ = _reflected("__sub__")
+
+
+class Quiet(warnings.catch_warnings):
+    pass
+
+
+def reach(obj, name):
+    return getattr(obj, name)
+"""
+
+
+@pytest.mark.unit
+def test_a_dunder_read_by_name_is_the_method_graded_code_defines_or_refused(monkeypatch):
+    # seen failing before: 5 - Num(2) refused ('__sub__' is off limits in graded code)
+    graded = _graded(DUNDERS, monkeypatch)
+    assert (5 - graded.Num(2)).v == 3
+    for obj, name in (
+        (graded.Num(1), "__init_subclass__"),  # object's, on graded code's instance
+        (graded.Num(1), "__class__"),
+        (graded.Num, "__sub__"),  # off the class: any self
+        (graded.Quiet(), "__enter__"),  # a library's method
+        (graded.Quiet(), "__reduce_ex__"),
+        (3, "__add__"),
+    ):
+        with pytest.raises(AttributeError, match="off limits"):
+            graded.reach(obj, name)
+    vars(num := graded.Num(1))["__sub__"] = print  # an instance's own entry is not the method
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach(num, "__sub__")
+
+
+# a file's line read by a member handed its name and a line number (linecache: any file the worker
+# sees, and the in-memory sources open cannot read)
+LINE_READERS = {
+    "formatwarning": "warnings.formatwarning('m', UserWarning, path, 1)",
+    "showwarning": "warnings.showwarning('m', UserWarning, path, 1, out)",
+    "warn_explicit": "warnings.warn_explicit('m', UserWarning, path, 1)",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(LINE_READERS))
+def test_no_member_reads_the_line_of_a_file_it_is_named(name, monkeypatch):
+    # seen failing before: each allowed (attacks113/25 read /etc/passwd and its own in-memory source)
+    from grader.engine.subset import submission as subset
+
+    source = f"import warnings\n\n\ndef read(path, out):\n    return {LINE_READERS[name]}\n"
+    assert subset.check(source), name
+    graded = _graded(
+        "import warnings\n\n\ndef reach(name):\n    return getattr(warnings, name)\n", monkeypatch
+    )
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach(name)
+
+
+# a held module's public function called: whatever it hands back (a module, every object) is out
+HELD_CALLS = """
+def objects(gc):
+    return gc.get_objects()
+
+
+def imported(importlib):
+    return importlib.import_module("os")
+
+
+def plain(module):
+    return module.value
+"""
+
+
+# in a worker: held, a helper module made after (through type(sys)), its table, a listed member read
+WORKER = """
+import importlib.util, sys
+from grader.sandboxed import held_modules
+from grader.sandboxed.worker import SourceFinder
+
+sources = {"t.py": b"import operator\\nfrom h import T, f\\n\\ndef g():\\n    return operator.add(f(), T['a'])\\n"}
+finder = SourceFinder("/sub", {**sources, "h.py": b"T = {'a': 1}\\n\\ndef f():\\n    return 1\\n"})
+finder.install()
+held_modules.install()
+module = importlib.util.module_from_spec(finder.find_spec("t"))
+module.__spec__.loader.exec_module(module)
+print(type(importlib).__name__, module.g())
+"""
+
+
+@pytest.mark.unit
+def test_a_held_module_hands_graded_code_plain_data_and_no_function(monkeypatch):
+    # seen failing before: gc.get_objects() and importlib.import_module("os") answered
+    import gc
+    import importlib
+    import subprocess
+
+    from grader.sandboxed import held_modules
+
+    graded, held = _graded(HELD_CALLS, monkeypatch), types.ModuleType("grader_held_plain")
+    held.value = 3
+    for module in (gc, importlib, held):  # as the worker holds them: no member listed for them
+        monkeypatch.setattr(module, "__class__", held_modules.Held)
+        monkeypatch.setitem(held_modules._READS, id(module), frozenset())
+    for call, module in ((graded.objects, gc), (graded.imported, importlib)):
+        with pytest.raises(AttributeError, match="off limits"):
+            call(module)
+    assert graded.plain(held) == 3 and importlib.import_module("os")  # the grader's own calls as they were
+    found = subprocess.run([sys.executable, "-c", WORKER], capture_output=True, text=True)
+    assert found.stdout == "Held 2\n", found.stderr[
+        -2000:
+    ]  # importlib held; a helper's and operator's functions

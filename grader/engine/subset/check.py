@@ -54,6 +54,7 @@ class _Check(Place):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
+            self.stored(ast.Name(alias.asname or "", lineno=node.lineno))  # as an assignment (__package__)
             if alias.name.split(".")[0] in self.facts.local or self.missing(node, alias.name):
                 continue
             if alias.name in rules.LISTED or alias.name in rules.REFUSED_PARENTS:
@@ -71,6 +72,7 @@ class _Check(Place):
         if self.missing(node, module):
             return
         for alias in node.names:
+            self.stored(ast.Name(alias.asname or alias.name, lineno=node.lineno))
             if alias.name == "*":
                 self.refuse(
                     node, f"from {module} import *", f"import the names you use: from {module} import a, b"
@@ -219,13 +221,7 @@ class _Check(Place):
             self.refuse(node, f".{attr}", "pass values as arguments")
         elif attr in rules.VALUE_METHODS:
             self.refuse(node, f".{attr}", rules.VALUE_METHODS[attr])
-        elif (
-            attr == "__dict__"
-            and at == 0
-            and isinstance(root, ast.Name)
-            and root.id == "self"
-            and self.in_method()
-        ):
+        elif attr == "__dict__" and at == 0 and named(root, "self") and self.in_method():
             self.own_dict_line = self.own_dict_line or node.lineno
         elif (
             dunder(attr)

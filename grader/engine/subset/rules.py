@@ -48,55 +48,7 @@ OPEN = frozenset(
         "__future__",
     }
 )
-# Modules of which only these members may be used (importing the module alone is allowed).
-LISTED = {
-    "sys": frozenset(
-        {
-            "stdout",
-            "stderr",
-            "float_info",
-            "int_info",
-            "maxsize",
-            "version_info",
-            "version",
-            "platform",
-            "byteorder",
-            "getrecursionlimit",  # not set: the worker owns the limit (a lowered one starves the recorder)
-            "getsizeof",
-            "path",  # sys.path.append("..") in a notebook's set-up: every import is checked here anyway
-            "argv",
-            "exit",
-            "executable",
-        }
-    ),
-    "inspect": frozenset({"signature", "Parameter", "isclass", "isfunction"}),
-    "operator": frozenset(
-        {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "neg", "matmul", "itemgetter"}
-    ),
-    "time": frozenset({"time", "perf_counter", "monotonic", "sleep"}),
-    "os": frozenset({"path", "getcwd", "listdir", "makedirs", "environ", "cpu_count", "abort", "getpid"}),
-    "matplotlib": frozenset(),  # a notebook's plotting cells import it
-    "matplotlib.pyplot": frozenset(
-        {"plot", "figure", "subplots", "show", "title", "xlabel", "ylabel", "legend", "imshow"}
-        | {"savefig", "close", "hist", "scatter", "grid", "tight_layout", "xlim", "ylim", "semilogy"}
-    ),
-    "tqdm": frozenset({"tqdm", "trange"}),
-    "string": frozenset(
-        {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "punctuation", "printable"}
-        | {"whitespace"}
-    ),
-    "io": frozenset({"StringIO", "BytesIO"}),
-    "pprint": frozenset({"pprint", "pformat"}),
-    "logging": frozenset(
-        {"getLogger", "basicConfig", "debug", "info", "warning", "error", "DEBUG", "INFO", "WARNING", "ERROR"}
-        # a handler that writes to a stream (stderr by default: the worker's, drained and capped)
-        # and its format: what basicConfig sets up already, written out (no FileHandler)
-        | {"StreamHandler", "Formatter", "Logger", "critical", "exception", "log", "CRITICAL", "NOTSET"}
-    ),
-    "tqdm.auto": frozenset({"tqdm", "trange"}),
-    "importlib": frozenset(),  # a notebook's set-up cell imports importlib.util; nothing of it is used
-    "importlib.util": frozenset(),
-}
+LISTED = members.LISTED  # modules of which only these members may be used (held in the worker too)
 # Members of a module the snapshot refuses as a whole that graded code may use by their full name
 # (``torch.func.grad(f)(x)``, ``from torch.func import grad``): the module itself stays refused,
 # as a value and as an import (functional_call... are not reached this way). vmap, like torch.vmap,

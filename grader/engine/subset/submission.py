@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,7 +83,8 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             code = notebooks.to_module(notebooks.read(path)).source
             found = {own: code}
             for helper in helpers(path, own, code.encode()):
-                found[helper.relative_to(path.parent).as_posix()] = parsed.text(helper.read_bytes())
+                name = helper.relative_to(path.parent).as_posix()
+                found[name] = absolute(name, parsed.text(helper.read_bytes()))
             return found
         alone = single_file or path.is_file()
         source = path if alone else path / own
@@ -90,10 +92,32 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
         for helper in helpers(source, own):
-            found[helper.relative_to(source.parent).as_posix()] = parsed.text(helper.read_bytes())
+            name = helper.relative_to(source.parent).as_posix()
+            found[name] = absolute(name, parsed.text(helper.read_bytes()))
         return found
     except (OSError, ValueError):
         return {}
+
+
+_RELATIVE = re.compile(r"from\s*\.[\w.\s]*?(?<!\w)(import)\b")  # up to the keyword, on one line
+
+
+def absolute(name: str, source: str) -> str:
+    """``source`` of the submission's file ``name``, each relative import written on its line as the
+    absolute one Python resolves from the package ``name``'s path declares (``from .core import f``
+    in ``pkg/__init__.py``: ``from pkg.core import f``), so every reading holds it to the same rules;
+    one above its package, in none or over continued lines stays as written (refused)."""
+    package, lines = name.split("/")[:-1], source.split("\n")  # Python's lines: its newlines read as LF
+    found = [
+        n for n in parsed.nodes(parsed.tree(source) or ast.Module([], [])) if isinstance(n, ast.ImportFrom)
+    ]
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset), reverse=True):  # a line's last first
+        line = lines[node.lineno - 1]
+        at = _RELATIVE.match(line, len(line.encode()[: node.col_offset].decode()))
+        if at and 0 < node.level <= len(package):
+            dotted = ".".join([*package[: len(package) + 1 - node.level], *filter(None, [node.module])])
+            lines[node.lineno - 1] = f"{line[: at.start()]}from {dotted} {line[at.start(1) :]}"
+    return "\n".join(lines)
 
 
 def helpers(source: Path, own: str, code: bytes | None = None) -> list[Path]:
