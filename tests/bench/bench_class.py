@@ -17,6 +17,8 @@ import ast
 import textwrap
 from pathlib import Path
 
+from planted import unheld
+
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = "losses"
 # The benchmark's other figures (grader/bench/): a function of TOPIC probed alone on two tensors
@@ -27,7 +29,8 @@ TOPIC = "losses"
 PROBED = "mse"
 ONE_EXERCISE = ("tensors", "accuracy")
 CHECKED = "softmax"
-STUBBORN = """
+STUBBORN = unheld(
+    """
 import signal, sys
 
 def huber(y_hat, y, delta=1.0):
@@ -38,6 +41,7 @@ def huber(y_hat, y, delta=1.0):
     while True:
         pass
 """
+)
 FUNCTIONS = (
     "mse",
     "l1",

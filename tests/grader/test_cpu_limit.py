@@ -9,13 +9,15 @@ import time
 import pytest
 import torch
 from helpers import REPO, grade_json
+from planted import unheld
 
 from grader.checks import probes
 from grader.engine.worker.problems import ProbeTimeout
 
 WALL = 120.0  # far beyond what a 1 s CPU limit needs, even on a loaded machine
 
-STALLS = """
+STALLS = unheld(
+    """
 import signal, sys, time
 
 def huber(x):
@@ -44,6 +46,7 @@ def busy(x, seconds):
         pass
     return x
 """
+)
 
 
 def call(session, name: str, *args):

@@ -19,6 +19,7 @@ distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.e2e
 
 from helpers import GRADE, REPO, run_grade  # noqa: E402
+from planted import unheld  # noqa: E402
 from test_batch import TROUBLE, killed_once_graded, summary_counts  # noqa: E402
 
 from grader import defaults  # noqa: E402
@@ -217,7 +218,8 @@ def test_the_sandbox_still_holds_and_oversized_submissions_stay_home(tmp_path):
     address = local.scheduler_address
     host, port = address.removeprefix("tcp://").rsplit(":", 1)
     out = tmp_path / "out"
-    probe = f"""
+    probe = unheld(
+        f"""
 import socket
 for attempt in (lambda: socket.create_connection(({host!r}, {port}), timeout=2),
                 lambda: open({str(out / "gradebook.sqlite")!r}, "r+b")):
@@ -227,6 +229,7 @@ for attempt in (lambda: socket.create_connection(({host!r}, {port}), timeout=2),
         continue
     raise SystemExit("reached")  # an import that fails: every check 0
 """
+    )
     submissions = tmp_path / "class"
     submissions.mkdir()
     topic_file(submissions / "hostile", SOLUTION + probe)

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import torch
+from planted import unheld
 from torch import nn  # the probes' `nn` in the worker
 
 from grader.engine.staging import stage
@@ -21,7 +22,8 @@ pytestmark = [
     pytest.mark.skipif(not sandbox_status()[0], reason=f"no sandbox: {sandbox_status()[1]}"),
 ]
 
-SPY = f"""
+SPY = unheld(
+    f"""
 import os, socket
 
 REPO = {str(REPO_ROOT)!r}
@@ -68,6 +70,7 @@ def threads(x):
     for w in workers: w.join()
     return len(done)
 """
+)
 
 
 def probe_call(mod, name):

@@ -5,6 +5,7 @@ route a socket, a pipe or shared memory could take."""
 from __future__ import annotations
 
 import pytest
+from planted import unheld
 
 from grader.engine.worker import workers
 
@@ -14,7 +15,8 @@ pytestmark = [
 ]
 
 # The sender offers the answer "4" on every route it can open and keeps them open.
-SENDER = """
+SENDER = unheld(
+    """
 import ctypes, mmap, os, socket, threading
 
 _held = []
@@ -99,8 +101,10 @@ def offer(x):
     _try(opened, "POSIX message queue", message_queue)
     return opened
 """
+)
 
-RECEIVER = """
+RECEIVER = unheld(
+    """
 import ctypes, os, socket
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -163,6 +167,7 @@ def receive(x):
             got[name] = False
     return got
 """
+)
 
 
 def probe_call(mod, name, *args):
@@ -187,7 +192,8 @@ def test_two_children_alive_at_once_cannot_exchange_a_byte(session_for):
 # A thread's name (prctl PR_SET_NAME, read in /proc/<pid>/task/*/comm by any process that sees
 # the pid) and a process's nice value (read by getpriority on its pid) carried a whole module
 # between classmates: the sender names its threads and sets its own priority.
-NAMER = """
+NAMER = unheld(
+    """
 import ctypes, os, threading, time
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -207,8 +213,10 @@ def offer(x):
     tasks = os.listdir("/proc/self/task")
     return sorted(open(f"/proc/self/task/{t}/comm").read().strip() for t in tasks)
 """
+)
 
-READER = """
+READER = unheld(
+    """
 import os
 
 def _names():
@@ -240,6 +248,7 @@ def receive(x):
     names = _names()
     return {"seen": len(names), "names": [n for n in names if n.startswith("tg-answer")], "niced": _niced()}
 """
+)
 
 
 def test_a_childs_thread_names_and_priority_reach_no_classmate(session_for):

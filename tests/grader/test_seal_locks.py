@@ -14,6 +14,7 @@ preadv2 and fadvise64."""
 from __future__ import annotations
 
 import pytest
+from planted import unheld
 
 from grader.engine.worker import workers
 from grader.sandboxed import seccomp
@@ -27,10 +28,9 @@ pytestmark = [
 # Both ends open the same read-only files of the interpreter's own library, which every worker
 # sees; byte i of the message is a lock on offset 256 i + value (OFD and POSIX), bit j of its
 # first byte a shared flock on file j.
-COMMON = """
+COMMON = unheld(
+    """
 import ctypes, errno, fcntl, os, struct, sys
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 _held = []
 FILES = [m.__file__ for m in (os, struct, __import__("json"), __import__("glob"), __import__("abc"),
@@ -111,9 +111,10 @@ def receive():
         try:
             got[how] = read()
         except OSError as exc:
-            got[how] = f"refused: {_peek(errno, 'errorcode').get(exc.errno, exc.errno)}"
+            got[how] = f"refused: {errno.errorcode.get(exc.errno, exc.errno)}"
     return got
 """
+)
 
 CLASSMATES = (
     COMMON
@@ -132,7 +133,7 @@ HIDDEN_TO_PUBLIC = (
     COMMON
     + """
 def offer(x):
-    frame = _peek(sys, '_getframe')(1)
+    frame = sys._getframe(1)
     while frame is not None:
         request = frame.f_locals.get("request")
         if isinstance(request, dict) and isinstance(request.get("name"), str):
@@ -185,10 +186,9 @@ def test_a_hidden_probe_reaches_the_public_worker_through_no_lock(session_for):
 
 # Every route to a mark on a shared inode or the page cache, tried in one worker: each must be
 # refused by the filter (its errno), none may succeed.
-REFUSALS = """
+REFUSALS = unheld(
+    """
 import ctypes, errno, fcntl, mmap, os, struct, threading
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 libc = ctypes.CDLL(None, use_errno=True)
 NR = {"inotify_init1": 294, "fanotify_init": 300, "mincore": 27, "preadv2": 327, "fadvise64": 221,
@@ -199,7 +199,7 @@ def _errno(call):
     try:
         result = call()
     except OSError as exc:
-        return _peek(errno, 'errorcode').get(exc.errno, str(exc.errno))
+        return errno.errorcode.get(exc.errno, str(exc.errno))
     except RuntimeError as exc:
         return f"RuntimeError: {exc}"
     return f"ran ({result})"
@@ -252,6 +252,7 @@ def attempts(x):
     found["F_GETFD"] = _errno(lambda: fcntl.fcntl(fd, fcntl.F_GETFD))
     return found
 """
+)
 
 
 def test_locks_notify_mincore_page_cache_processes_and_threads_are_refused(session_for):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, run_grade
+from planted import unheld
 
 from grader.engine.subset import submission as subset
 from grader.engine.worker import proc, workers  # noqa: F401  (workers: read by pytestmark's text)
@@ -22,7 +23,8 @@ pytestmark = [  # conditions as text: evaluated when a test runs, so collecting 
 ]
 
 # Each attack aims at the zygote (the child's parent), which every later child inherits from.
-POISON = """
+POISON = unheld(
+    """
 import ctypes, errno, os, resource
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -59,6 +61,7 @@ def poison(x, zygote):
         "own affinity": not _refused(lambda: os.sched_setaffinity(0, cpus)),
     }
 """
+)
 
 HONEST = """
 import torch

@@ -7,6 +7,7 @@ import time
 
 import pytest
 import torch
+from planted import unheld
 
 from grader.checks import probes
 from grader.engine.staging import stage
@@ -15,7 +16,8 @@ from grader.engine.worker.problems import NotStarted, ProbeTimeout, SubmissionEr
 
 pytestmark = pytest.mark.engine
 
-BODY = """
+BODY = unheld(
+    """
 import os, time, torch
 
 def ok(x):
@@ -49,6 +51,7 @@ def ignore_sigterm_then_hang(x):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     time.sleep(3600)
 """
+)
 
 
 def call(session: TopicSession, name: str):
@@ -144,7 +147,8 @@ def test_an_empty_file_beside_the_topic_reaches_the_worker(tmp_path):
         shutil.rmtree(staged)
 
 
-STALLS = """
+STALLS = unheld(
+    """
 import signal, sys, time
 
 def huber(x):
@@ -170,6 +174,7 @@ def slow(x, seconds):
     time.sleep(seconds)
     return x
 """
+)
 
 
 def test_a_hang_costs_one_timeout_and_names_where_it_was(session_for):

@@ -17,6 +17,7 @@ import time
 
 import pytest
 import torch
+from planted import unheld
 
 from grader.engine.worker import proc, workers
 from grader.engine.worker.problems import SubmissionError
@@ -27,7 +28,8 @@ pytestmark = [
     pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here"),
 ]
 
-ATTACKS = """
+ATTACKS = unheld(
+    """
 import ctypes, errno, fcntl, os, signal
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -68,11 +70,11 @@ def wait(x):
     import time
     time.sleep(3600)
 """
+)
 
-POLLUTER = """
+POLLUTER = unheld(
+    """
 import os, signal, sys, threading, time, torch
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 class Forge(torch.overrides.TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -96,7 +98,7 @@ def pollute(x):
     torch.set_grad_enabled(False)
     torch.manual_seed(1234)
     Forge().__enter__()
-    _peek(sys, 'modules')["planted"] = sys
+    sys.modules["planted"] = sys
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         threading.Thread(target=time.sleep, args=(3600,)).start()
@@ -104,11 +106,11 @@ def pollute(x):
         pass
     return written
 """
+)
 
-INSPECT = """
+INSPECT = unheld(
+    """
 import os, signal, sys, threading, torch
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 def inspect(x):
     return {
@@ -120,7 +122,7 @@ def inspect(x):
         "submission_dir": sorted(os.listdir("/submission")) if os.path.isdir("/submission") else [],
         "grad": torch.is_grad_enabled(),
         "modes": torch._C._len_torch_function_stack(),
-        "planted": "planted" in _peek(sys, 'modules'),
+        "planted": "planted" in sys.modules,
         "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
         "threads": threading.active_count(),
         "files": [p for p in ("/tmp/planted", "/dev/shm/planted", "/planted", "/submission/planted",
@@ -128,6 +130,7 @@ def inspect(x):
         "random": torch.rand(3),
     }
 """
+)
 
 
 def probe_call(mod, name, *args):
@@ -254,12 +257,14 @@ def test_a_closed_sessions_child_is_gone_and_close_does_not_wait_for_it(session_
     assert isinstance(session_for(ATTACKS, timeout=10.0).run(probe_call, "my_pid"), int)
 
 
-NICE = """
+NICE = unheld(
+    """
 import os
 
 def me(x):
     return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
 """
+)
 
 
 def pid_of(session) -> int:

@@ -1,0 +1,28 @@
+"""What a submission reaches once past the seal's held modules. The planted code of the sandbox's
+own tests (the zygote, locks, channels, limits, the watchdog) and the benchmark's stubborn stall
+model code that got there, to hold the layers beneath; ``object.__getattribute__`` is that bypass
+(the static check, which those runs skip, refuses it)."""
+
+from __future__ import annotations
+
+import re
+
+# one line, so that the planted code's lines keep their numbers (the tests read them in messages)
+_UNHELD = (
+    '_Unheld = type("_Unheld", (), {"__init__": lambda s, m: object.__setattr__(s, "module", m), '
+    '"__getattr__": lambda s, n: object.__getattribute__(object.__getattribute__(s, "module"), n)})'
+)
+IMPORT = re.compile(r"^(\s*)import ([\w, ]+)$")
+
+
+def unheld(source: str) -> str:
+    """``source`` with every module its plain ``import a, b`` lines bind (torch aside) read past the
+    held modules, on the import's own line; its first line (blank, no ``from __future__``) defines
+    the reader."""
+    first, _, rest = source.partition("\n")
+    lines = [f"{_UNHELD}; {first}" if first.strip() else _UNHELD]
+    for line in rest.splitlines():
+        found = IMPORT.match(line)
+        names = [n.strip() for n in found.group(2).split(",") if n.strip() != "torch"] if found else []
+        lines.append(f"{line}; {', '.join(names)}, = map(_Unheld, ({', '.join(names)},))" if names else line)
+    return "\n".join(lines) + "\n"
