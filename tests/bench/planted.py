@@ -12,17 +12,18 @@ _UNHELD = (
     '_Unheld = type("_Unheld", (), {"__init__": lambda s, m: object.__setattr__(s, "module", m), '
     '"__getattr__": lambda s, n: object.__getattribute__(object.__getattribute__(s, "module"), n)})'
 )
-IMPORT = re.compile(r"^(\s*)import ([\w, ]+)$")
+IMPORT = re.compile(r"^(\s*)import ([\w., ]+)$")
 
 
 def unheld(source: str) -> str:
-    """``source`` with every module its plain ``import a, b`` lines bind (torch aside) read past the
+    """``source`` with every module its ``import a, b as c`` lines bind (torch aside) read past the
     held modules, on the import's own line; its first line (blank, no ``from __future__``) defines
     the reader."""
     first, _, rest = source.partition("\n")
     lines = [f"{_UNHELD}; {first}" if first.strip() else _UNHELD]
     for line in rest.splitlines():
         found = IMPORT.match(line)
-        names = [n.strip() for n in found.group(2).split(",") if n.strip() != "torch"] if found else []
+        bound = [n.split(" as ")[-1].strip() for n in found.group(2).split(",")] if found else []
+        names = [n.split(".")[0] for n in bound if n.split(".")[0] != "torch"]
         lines.append(f"{line}; {', '.join(names)}, = map(_Unheld, ({', '.join(names)},))" if names else line)
     return "\n".join(lines) + "\n"

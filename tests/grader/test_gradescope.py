@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from helpers import GRADE, REPO
+from planted import unheld
 
 from grader import defaults, grades
 from grader.batch.gradescope_results import exercise_tests
@@ -234,7 +235,7 @@ CASES: dict[str, Callable[[Path], dict[str, str | bytes]]] = {
     "wrong": lambda root: {"losses.py": WRONG},
     "forger": lambda root: {"losses.py": FORGER},
     "hang": lambda root: {"losses.py": HANG},
-    "attacker": lambda root: {"losses.py": REFERENCE + ATTACK.format(root=str(root))},
+    "attacker": lambda root: {"losses.py": REFERENCE + unheld(ATTACK.format(root=str(root)))},
     "zipped": lambda root: {
         "work.zip": _zipped({"hw/losses.py": REFERENCE, "../escape.py": "x = 1", "hw/notes.txt": ""})
     },
