@@ -182,8 +182,7 @@ def _has_kernel(op: str, key: str) -> bool:
 Kernel = tuple[Any, str, str]  # (op, its name, the dispatch key of the kernel replaced)
 
 
-@functools.cache
-@functools.lru_cache(maxsize=64)  # the dispatcher's table is fixed once the worker is sealed
+@functools.cache  # the dispatcher's table is fixed once the worker is sealed
 def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
     (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
@@ -201,7 +200,7 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache
 def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """The kernels replaced while a recorded call runs: composites only when no name has a backend
     kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
@@ -211,7 +210,7 @@ def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     return tuple(k for k in found if k[2] == "CPU") or found
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache
 def _composites(names: frozenset[str]) -> tuple[Kernel, ...]:
     """The kernels of ``names`` that a recorded call leaves to its recorder (:func:`_kernels`'s others)."""
     during = set(_kernels(names))

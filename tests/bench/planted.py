@@ -17,13 +17,14 @@ IMPORT = re.compile(r"^(\s*)import ([\w., ]+)$")
 
 def unheld(source: str) -> str:
     """``source`` with every module its ``import a, b as c`` lines bind (torch aside) read past the
-    held modules, on the import's own line; its first line (blank, no ``from __future__``) defines
-    the reader."""
+    held modules, on the import's own line; its first line, blank, defines the reader."""
     first, _, rest = source.partition("\n")
-    lines = [f"{_UNHELD}; {first}" if first.strip() else _UNHELD]
-    for line in rest.splitlines():
-        found = IMPORT.match(line)
-        bound = [n.split(" as ")[-1].strip() for n in found.group(2).split(",")] if found else []
-        names = [n.split(".")[0] for n in bound if n.split(".")[0] != "torch"]
-        lines.append(f"{line}; {', '.join(names)}, = map(_Unheld, ({', '.join(names)},))" if names else line)
-    return "\n".join(lines) + "\n"
+    assert not first.strip(), "planted code starts on its second line: the first holds the reader"
+    return "\n".join([_UNHELD, *map(_rebound, rest.splitlines())]) + "\n"
+
+
+def _rebound(line: str) -> str:
+    found = IMPORT.match(line)
+    bound = [n.split(" as ")[-1].strip().split(".")[0] for n in found.group(2).split(",")] if found else []
+    names = [n for n in bound if n != "torch"]
+    return f"{line}; {', '.join(names)}, = map(_Unheld, ({', '.join(names)},))" if names else line

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from planted import unheld
 
 from grader import defaults
 from grader.apps.release import public_suite
@@ -33,18 +34,17 @@ TOPIC = "losses"
 # "source" is the probe's), then prints them and raises them; with none new it answers. The
 # trusted-side source scan (grader/engine/subset/submission.py) would refuse this module; the engine runs
 # it here without the scan, as one of the scan's bypasses (an import the scan missed) would have.
-SPY = """
+SPY = unheld(
+    """
 
 import sys as _sys
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 _SEEN, _NEW = set(), []
 
 
 def _spied(function):
     def spy(*args, **kwargs):
-        frame = _peek(_sys, '_getframe')(1)
+        frame = _sys._getframe(1)
         while frame is not None:
             request = frame.f_locals.get("request")
             if isinstance(request, dict) and isinstance(request.get("source"), str):
@@ -62,11 +62,12 @@ def _spied(function):
     return spy
 
 
-_globals = _peek(_sys, 'modules')[__name__].__dict__
+_globals = _sys.modules[__name__].__dict__
 for _name, _value in list(_globals.items()):
     if isinstance(_value, type(_spied)) and _value.__module__ == __name__ and _value is not _spied:
         _globals[_name] = _spied(_value)
 """
+)
 
 
 def hidden_only() -> tuple[set[str], set[str]]:
@@ -130,16 +131,15 @@ def test_no_hidden_suite_line_reaches_a_student(tmp_path):
 
 # Every call raises every request it has seen: a public check's message would carry any
 # hidden probe its worker ran before.
-HOARDER = """
+HOARDER = unheld(
+    """
 import sys
 
 _SEEN = []
-# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
-_peek = object.__getattribute__
 
 
 def mse(y_hat, y, reduction="mean"):
-    frame = _peek(sys, '_getframe')(1)
+    frame = sys._getframe(1)
     while frame is not None:
         request = frame.f_locals.get("request")
         if isinstance(request, dict) and request.get("source") not in _SEEN:
@@ -147,6 +147,7 @@ def mse(y_hat, y, reduction="mean"):
         frame = frame.f_back
     raise ValueError("\\n".join(map(str, _SEEN)))
 """
+)
 
 
 def probe_hidden_secret(mod):
