@@ -49,7 +49,7 @@ OTHER_WORDS = {
     ("grader/authoring/subset_review.py", "matmul"): "torch.backends.cuda.matmul",
     ("grader/engine/worker/preload.py", "optim"): "the module torch.optim, as an import names it",
     ("grader/engine/pytest_compat.py", "evaluate"): "pytest's Expression.evaluate",
-    ("grader/engine/subset/rules.py", "matmul"): "Python's operator.matmul (the @ operator)",
+    ("grader/sandboxed/subset_members.py", "matmul"): "Python's operator.matmul (the @ operator)",
     ("grader/checks/held_out.py", "accuracy"): "a held-out metric's name, as a course declares it",
 }
 
