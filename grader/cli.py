@@ -14,9 +14,9 @@ import sys
 import click
 from click.core import ParameterSource
 
+from grader.base.i18n import commands_of
 from grader.commands import author, batch, course, engine, learner
 from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before_help, lang_option, usage_exit
-from grader.i18n import commands_of
 
 
 def run() -> None:
@@ -29,9 +29,9 @@ def run() -> None:
     either way: tests/grader/test_exit.py), and the only exit handlers registered then,
     multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
-    from grader import i18n
     from grader.apps.held_interrupt import hold
     from grader.apps.leaving import flush_streams
+    from grader.base import i18n
 
     hold()  # a Ctrl-C before the command runs is raised where it can be handled (main, watch)
     i18n.refresh()  # this process's environment (the warm engine's child: its client's)
@@ -79,7 +79,7 @@ def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
     from grader.apps.held_interrupt import release
     from grader.apps.host import host_problem
-    from grader.topics import install_problem
+    from grader.base.topics import install_problem
 
     if click.get_current_context().invoked_subcommand != "watch":  # watch releases it in its try
         release()

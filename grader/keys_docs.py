@@ -1,4 +1,4 @@
-"""The docs' key tables, drawn from the settings' one declaration (grader/keys.py).
+"""The docs' key tables, drawn from the settings' one declaration (grader/base/keys.py).
 
     python -m grader.keys_docs           # rewrite every drawn table in docs/
     python -m grader.keys_docs --check   # exit 1 where a page differs (tests/grader/test_keys_docs.py)
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import click
 
-from grader.checkout import REPO_ROOT
+from grader.base.checkout import REPO_ROOT
+from grader.base.keys import VARIABLES, Table
+from grader.base.packs import PACK_KEYS, TOPIC_KEYS
 from grader.course.keys import course_keys
-from grader.keys import VARIABLES, Table
-from grader.packs import PACK_KEYS, TOPIC_KEYS
 
 DOCS = REPO_ROOT / "docs"
 BLOCK = re.compile(r"(<!-- drawn: (?P<name>[\w.]+) -->\n)(?P<body>.*?)(<!-- /drawn -->)", re.S)
@@ -63,7 +63,7 @@ def _default(option: click.Option) -> str:
 
 def option_tables() -> str:
     """Each command's options as Click declares them (type, default, help): the commands' one
-    declaration of their settings (their defaults are grader/defaults.py's)."""
+    declaration of their settings (their defaults are grader/base/defaults.py's)."""
     from grader.cli import main as grade
 
     parts = []

@@ -16,7 +16,7 @@ def main() -> None:
 
     hold()  # a Ctrl-C before a command runs: raised where it can be handled (cli.run, watch)
     if any(arg == "--course" or arg.startswith("--course=") for arg in sys.argv[1:]):
-        from grader.packs import course_packs  # its packs, before the manifest is read
+        from grader.base.packs import course_packs  # its packs, before the manifest is read
 
         course_packs(sys.argv[1:])
     from grader.apps import daemon

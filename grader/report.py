@@ -3,7 +3,7 @@
 On a terminal the table has colours and a symbol per status (:func:`use_colour`); piped,
 redirected or with ``NO_COLOR`` set (https://no-color.org) it is plain text. Every string
 that may come from a submission (messages, notes, the title: a file name) is capped and
-cleaned of control characters and escape sequences here (:mod:`grader.clean`), in both forms.
+cleaned of control characters and escape sequences here (:mod:`grader.base.clean`), in both forms.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import TextIO
 
 import click
 
-from grader import clean, grades
+from grader.base import clean, grades
+from grader.base.i18n import _, columns, text
+from grader.base.topics import REPO_ROOT
 from grader.checks.verdict.exercises import Exercise, callee_pointed, shared_failure
 from grader.checks.verdict.scoring import HEADINGS, Report, TopicResult
 from grader.checks.verdict.shown import shown_message
 from grader.engine import check_table
 from grader.engine.renamed import asked, led_by, missing_itself, renamed_at, undefined
-from grader.i18n import _, columns, text
-from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).

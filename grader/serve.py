@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from grader import defaults
 from grader.apps.daemon import (
     COMMANDS,
     NO_DAEMON_ENV,
@@ -36,7 +35,8 @@ from grader.apps.engines import STOP_POLL_SECONDS, asked_to_stop, replace_stale,
 from grader.apps.leaving import flush_streams
 from grader.apps.ticker import every
 from grader.apps.warm import warm_first, warm_steps
-from grader.checkout import REPO_ROOT
+from grader.base import defaults
+from grader.base.checkout import REPO_ROOT
 from grader.engine.worker import workers
 from grader.engine.worker.sandbox import Limits, gpu_present
 
@@ -111,7 +111,7 @@ def _warm(gpu: bool) -> list[Callable[[], None]]:
     the CLI) and the zygote ready; the rest of the warm-up (each suite collected, the probes read)
     returned as steps the server takes between requests. The children inherit all of it."""
     from grader import cli, report  # noqa: F401  (imported for the children)
-    from grader.topics import available_topics
+    from grader.base.topics import available_topics
 
     topics = available_topics()
     warm_first(gpu)
@@ -223,9 +223,9 @@ def _status(code: int) -> dict:
 
 
 def _files() -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
-    """The signature of every file a topic's grade depends on (:func:`grader.depends.signature`)."""
-    from grader import depends
-    from grader.topics import MANIFEST
+    """The signature of every file a topic's grade depends on (:func:`grader.base.depends.signature`)."""
+    from grader.base import depends
+    from grader.base.topics import MANIFEST
 
     return depends.signature(MANIFEST)
 
@@ -384,7 +384,7 @@ class Server:
             return "the request's environment chooses another engine"
         if _files() != self.files:  # its collected suites, domains, answers or datasets may be stale
             self.stale = True
-            return "a file the grades depend on changed since this engine started (grader/depends.py)"
+            return "a file the grades depend on changed since this engine started (grader/base/depends.py)"
         return ""
 
     def stop(self, conn: socket.socket) -> None:

@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from grader import grades
+from grader.base import grades
+from grader.base.i18n import _
+from grader.base.topics import RELEASE_MARKER, suites_dir
 from grader.checks.verdict.exercises import Exercise, judge
 from grader.checks.verdict.scoring import Report
 from grader.checks.verdict.weighing import kind_weighed, scaled
-from grader.i18n import _
-from grader.topics import RELEASE_MARKER, suites_dir
 
 if TYPE_CHECKING:
     from grader.course.keys import Assignment

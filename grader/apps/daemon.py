@@ -12,8 +12,8 @@ status. Ctrl-C is passed on as SIGINT.
 The server is trusted-side code like a ``grade`` process: it accepts only its own user
 (``SO_PEERCRED``) and only requests for its own identity, its children grade through the same
 sandboxed workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s
-pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
-request, or at the first request after a file the grades depend on changed (:mod:`grader.depends`;
+pool shares one), and it exits after :data:`~grader.base.defaults.DAEMON_IDLE_SECONDS` without a
+request, or at the first request after a file the grades depend on changed (:mod:`grader.base.depends`;
 it declines that request). ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process;
 so does a client that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``),
 starts one for the next command; a command that finds it starting waits for it, with a live line.
@@ -34,9 +34,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import defaults
 from grader.apps.host import host_problem
-from grader.checkout import REPO_ROOT, suites_dir
+from grader.base import defaults
+from grader.base.checkout import REPO_ROOT, suites_dir
 
 if TYPE_CHECKING:
     import subprocess
@@ -48,9 +48,9 @@ HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live lin
 START_POLL_SECONDS = 0.05  # how often a command waiting for a starting engine looks for its socket
 RUNTIME_ENV = "TORCHGRADE_RUNTIME_DIR"  # an engine folder of its own (the tests', the benchmark's)
 # What travels with each request instead of choosing the engine (the child reads them after the
-# fork: grader/i18n.py's refresh, remembered.FRESH at each grading); every other TORCHGRADE_*
+# fork: grader/base/i18n.py's refresh, remembered.FRESH at each grading); every other TORCHGRADE_*
 # variable chooses it (the sandbox's, the workers', the suites' settings, read when the engine starts)
-# grader.packs' names for where a course names its packs, read here without importing it
+# grader.base.packs' names for where a course names its packs, read here without importing it
 # (tomllib, dataclasses: a third of the client's start) where none is named; test_daemon holds them equal
 COURSE_FILE, PACKS_ENV = REPO_ROOT / "course.toml", "TORCHGRADE_PACKS"
 REQUEST_VARIABLES = frozenset(
@@ -99,7 +99,11 @@ def identity(env: dict[str, str]) -> str:
     digest = hashlib.sha256()
     digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    from grader.depends import stamp, tree_names, versions  # light: what the grades depend on, listed one way
+    from grader.base.depends import (  # light: what the grades depend on, listed one way
+        stamp,
+        tree_names,
+        versions,
+    )
 
     sources = [p for p in tree_names(REPO_ROOT / "grader") if p.endswith(".py")]
     # the version files of the libraries a grade imports: one reinstalled is another engine, stale before its request
@@ -147,7 +151,7 @@ def _which(name: str, path: str) -> str | None:
 def _named_packs() -> list[Path]:
     if PACKS_ENV not in os.environ and not COURSE_FILE.is_file():
         return []
-    from grader.packs import named_packs
+    from grader.base.packs import named_packs
 
     return named_packs()
 
@@ -260,7 +264,7 @@ def _started(path: Path) -> bool:
     """Where this very engine is starting (it holds its lock, its socket not bound yet): wait for
     its socket, with a live line, rather than grade cold beside its warm-up (two imports of torch
     and two collections at once, each the slower). False where none starts, it gave up, or it took
-    longer than a start may (:func:`grader.defaults.boot_seconds`): the command then grades here."""
+    longer than a start may (:func:`grader.base.defaults.boot_seconds`): the command then grades here."""
     lock = path.with_suffix(".lock")
     return held(lock) and _bound(path, lambda: held(lock))
 
@@ -268,10 +272,10 @@ def _started(path: Path) -> bool:
 def _bound(path: Path, starting: Callable[[], bool], at_once: bool = False) -> bool:
     """Wait, with a live line (drawn ``at_once`` where the caller started the engine itself: a start
     takes seconds), until the engine's socket at ``path`` is bound; False once ``starting()`` is
-    false or a start's time (:func:`grader.defaults.boot_seconds`) is over before it is."""
+    false or a start's time (:func:`grader.base.defaults.boot_seconds`) is over before it is."""
     from grader.apps.held_interrupt import pending, release
     from grader.apps.ticker import progress_line
-    from grader.i18n import _
+    from grader.base.i18n import _
 
     deadline = time.monotonic() + defaults.boot_seconds()
     with progress_line(
@@ -298,7 +302,7 @@ def _hello(sock: socket.socket, buffer: bytearray) -> dict | None:
         pass
     sock.settimeout(defaults.boot_seconds())
     from grader.apps.ticker import progress_line  # fcntl: only where the system grades (supported())
-    from grader.i18n import _
+    from grader.base.i18n import _
 
     with progress_line(sys.stderr, _("your warm engine is busy; waiting for it")):
         return receive(sock, buffer)

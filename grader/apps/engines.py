@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import defaults
 from grader.apps.daemon import engine_env, held, identity, private_folder, receive, send, socket_path
-from grader.checkout import REPO_ROOT
+from grader.base import defaults
+from grader.base.checkout import REPO_ROOT
 
 STOP_WAIT_SECONDS = 10.0  # an engine ends its children and removes its files within this
 STOP_POLL_SECONDS = 0.1  # how often an engine warming up looks for its stop mark

@@ -18,9 +18,9 @@ import nbformat
 
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
+from grader.base.i18n import N_, _, language, translated_docstrings
+from grader.base.topics import RELEASE_MARKER, REPO_ROOT, stub_file, suites_dir
 from grader.engine.sources.notebooks import METADATA_KEY
-from grader.i18n import N_, _, language, translated_docstrings
-from grader.topics import RELEASE_MARKER, REPO_ROOT, stub_file, suites_dir
 
 # The set-up cell's words, in the hand-out's language (comment lines as they stand)
 SETUP_INTRO = N_(

@@ -1,7 +1,7 @@
 """``grade hint EXERCISE`` and ``grade solution EXERCISE``: help on demand, one step at a time.
 
 The hints live in ``hints/<topic>.md`` and, translated, ``hints/<lang>/<topic>.md`` (both shipped
-with the student release; the learner's language picks, grader/i18n.py): under a
+with the student release; the learner's language picks, grader/base/i18n.py): under a
 ``## <exercise>`` heading, one ``- `` item per hint, from the concept and the notes' term to the
 approach and the shape of the code. Each call shows the next level; the level reached is kept
 per learner in their state folder (``$TORCHGRADE_STATE``, else ``$XDG_STATE_HOME/torchgrade``,
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.apps.learner import DEFINITIONS, _span, resolved
+from grader.base.i18n import _, language
+from grader.base.topics import REPO_ROOT, of, reference_file
 from grader.engine.selection import UsageProblem
-from grader.i18n import _, language
-from grader.topics import REPO_ROOT, of, reference_file
 
 HINTS_DIR = REPO_ROOT / "hints"
 NO_SOLUTIONS_ENV = "TORCHGRADE_NO_SOLUTIONS"  # a course that keeps the worked solutions shut

@@ -4,7 +4,7 @@
 Every top-level definition of ``solutions/`` is normalised as ``grade similarity`` normalises code
 (:mod:`grader.similarity.normalise`) and cut into k-grams, less those its stub shares. A definition
 about to be written (a ``.py`` file, a notebook cell, code in a string constant of either) holding
-at least :data:`~grader.defaults.LEAK_CONTAINMENT` of some answer's k-grams is refused, and so is an
+at least :data:`~grader.base.defaults.LEAK_CONTAINMENT` of some answer's k-grams is refused, and so is an
 exercise's name defined with a body (a solved stub), unless the instructor allows it.
 """
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import defaults, depends
+from grader.base import defaults, depends
+from grader.base.topics import MANIFEST, REPO_ROOT
 from grader.similarity.fingerprint import kgram_hashes
 from grader.similarity.normalise import DEFINITIONS, exercise_names, units
-from grader.topics import MANIFEST, REPO_ROOT
 
 if TYPE_CHECKING:  # an annotation only: nbformat costs a command's start 0.1 s before its first line
     from nbformat import NotebookNode
@@ -204,7 +204,7 @@ def _squeezed(line: str) -> str:
 
 def solution_lines(checkout: Path) -> dict[str, str]:
     """{a line of ``solutions/``, without blanks: where it is} for lines that compute (an
-    arithmetic operator), long enough to be an answer (:data:`~grader.defaults.LEAK_MIN_LINE`),
+    arithmetic operator), long enough to be an answer (:data:`~grader.base.defaults.LEAK_MIN_LINE`),
     that the stubs do not hold as well: not scaffolding any code says (``super().__init__()``)."""
     stubs = {
         _squeezed(line)

@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import grades
+from grader.base import grades
+from grader.base.i18n import N_, _, ngettext, translated_docstrings
+from grader.base.topics import REPO_ROOT, TOPICS, original_stub_file, stub_file
 from grader.checks.verdict.scoring import Report
 from grader.checks.verdict.shown import KIND_NAMES
 from grader.engine.renamed import DEFINITIONS, asked, renamed_at
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.engine.sources import parsed
-from grader.i18n import N_, _, ngettext, translated_docstrings
-from grader.topics import REPO_ROOT, TOPICS, original_stub_file, stub_file
 
 # The kinds of checks as points_line names them
 CHECK_KINDS = {

@@ -1,6 +1,6 @@
 """The student release: ``grade release OUT`` writes what a course hands out.
 
-Built from a list, never a folder copy (:func:`grader.projections.handout_files`, the zip's rule
+Built from a list, never a folder copy (:func:`grader.course.projections.handout_files`, the zip's rule
 too; docs/sandbox.md, "What is handed out holds no answer"): no ``solutions/``, no hidden checks,
 no benchmark. Each suite is cut down to its public tests and the module-level code they use
 (transitively), so hidden tests, their probes and their thresholds are not in the release at all;
@@ -15,21 +15,21 @@ import json
 import secrets
 from pathlib import Path
 
-from grader import defaults
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.checks.verdict.exercises import judge
-from grader.checks.verdict.weighing import kind_weighed
-from grader.i18n import N_, _, in_language, ngettext
-from grader.packs import flattened_toml
-from grader.projections import SUITE_FIELDS, handout_files
-from grader.topics import (
+from grader.base import defaults
+from grader.base.i18n import N_, _, in_language, ngettext
+from grader.base.packs import flattened_toml
+from grader.base.topics import (
     MANIFEST,
     RELEASE_MARKER,
     REPO_ROOT,
     available_topics,
     suite_path,
 )
+from grader.checks.verdict.exercises import judge
+from grader.checks.verdict.weighing import kind_weighed
+from grader.course.projections import SUITE_FIELDS, handout_files
 
 LEARNER_README = N_("""# Exercises: deep learning with PyTorch
 
@@ -128,7 +128,7 @@ def _defined_names(node: ast.stmt) -> set[str]:
 
 def public_suite(source: str) -> tuple[str, int]:
     """(the suite cut down to its public tests, the declarations the engine reads from a suite
-    (:data:`grader.projections.SUITE_FIELDS`: OFF_LIMITS, VECTORISED... judge every submission,
+    (:data:`grader.course.projections.SUITE_FIELDS`: OFF_LIMITS, VECTORISED... judge every submission,
     whatever a public test names) and what they use, how many tests were cut)."""
     tree = ast.parse(source)
     lines = source.splitlines()
@@ -181,7 +181,7 @@ def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tup
 
 def release_files(topics: list[str], points: dict | None = None) -> dict[str, bytes]:
     """{path in the release: content}: what every hand-out carries of ``topics``
-    (:func:`grader.projections.handout_files`: the stubs, each topic's files, the grader they run,
+    (:func:`grader.course.projections.handout_files`: the stubs, each topic's files, the grader they run,
     the datasets), their public checks and the learner's README (the hand-outs come from the
     stubs); ``points``: an assignment's split of its points (:func:`course_points.split_of`)."""
     import torch  # here: the release's first line is shown before torch's import
@@ -235,7 +235,7 @@ def write_release(
     chosen = [t for t in available_topics() if not topics or t in topics]
     with step(_("collecting the public checks and the grader's files")):
         files = release_files(chosen, points)
-        if language:  # the course's language: grader/i18n.py's default in this release
+        if language:  # the course's language: grader/base/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step(_("making the hand-out notebooks")):
         import nbformat  # here, not at the top: ~0.1 s that would come before the first line

@@ -25,13 +25,13 @@ from typing import Any
 
 import nbformat
 
-from grader import defaults, grades
 from grader.apps import hints
 from grader.apps.selfcheck_server import READY
+from grader.base import defaults, grades
+from grader.base.i18n import _, normalise, set_language
 from grader.checks.verdict.exercises import Exercise, judge
 from grader.checks.verdict.scoring import HEADINGS, hidden_wording
 from grader.checks.verdict.shown import KIND_NAMES, shown_message
-from grader.i18n import _, normalise, set_language
 
 _chosen: Path | None = None
 

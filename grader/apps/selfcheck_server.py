@@ -21,8 +21,8 @@ READY = {"ready": True}  # the first line, once warm (the set-up cell's engine m
 
 
 def answer(request: Any) -> dict[str, Any]:
+    from grader.base.options import Options, Selection
     from grader.engine.runner import SuiteCrash, UsageProblem, grade
-    from grader.options import Options, Selection
 
     if not isinstance(request, dict) or not all(
         isinstance(request.get(k), str) for k in ("path", "exercise")
@@ -42,11 +42,11 @@ def main() -> None:
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # nothing else printed can corrupt the replies
-    from grader import defaults
     from grader.apps.engines import announce_check_engine
     from grader.apps.warm import warm_up
+    from grader.base import defaults
+    from grader.base.topics import available_topics
     from grader.engine.worker.sandbox import gpu_present
-    from grader.topics import available_topics
 
     announce_check_engine(dict(os.environ))  # `grade engine status` lists it
     # Warm before the first request: the set-up cell starts this engine (use_notebook), so the

@@ -20,6 +20,9 @@ from grader import report as render
 from grader.apps.course_points import applied
 from grader.apps.ticker import Step, quiet
 from grader.apps.warm import warm_up
+from grader.base.i18n import _
+from grader.base.options import Options
+from grader.base.topics import TOPICS
 from grader.checks.verdict.scoring import Report
 from grader.engine.progress import Event, LiveLines
 from grader.engine.runner import (
@@ -29,9 +32,6 @@ from grader.engine.runner import (
     grade,
     resolve_device,
 )
-from grader.i18n import _
-from grader.options import Options
-from grader.topics import TOPICS
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 import torch
 
+from grader.base.topics import Topic
 from grader.checks import battery
 from grader.checks.cases import domain_answers, domain_cases
-from grader.topics import Topic
 
 
 def reference_module(topic: Topic) -> ModuleType:

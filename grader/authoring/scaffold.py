@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.i18n import _
-from grader.keys import find
-from grader.packs import PACK_KEYS, TOPIC_KEYS
+from grader.base.i18n import _
+from grader.base.keys import find
+from grader.base.packs import PACK_KEYS, TOPIC_KEYS
 
-# The worked pack's pack.toml: each key's comment is its declaration's (grader/packs.py), in the
+# The worked pack's pack.toml: each key's comment is its declaration's (grader/base/packs.py), in the
 # author's language
 PACK_TOML = (  # key, value (None: the topic's name)
     ("name", None),

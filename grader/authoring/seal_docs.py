@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader import defaults
+from grader.base import defaults
 from grader.sandboxed import policy
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"

@@ -19,10 +19,10 @@ import types
 import typing
 from pathlib import Path
 
+from grader.base.i18n import N_
 from grader.engine.subset import aliases as subset_aliases
 from grader.engine.subset import rules as subset_rules
 from grader.engine.subset import wrappers as subset_wrappers
-from grader.i18n import N_
 from grader.sandboxed import subset_members
 
 REPO = Path(__file__).resolve().parents[2]
@@ -264,7 +264,7 @@ def makes_classes(value: object) -> bool:
 
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"
 NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstring names what it needs"
-# The reasons made of a name, as the catalogue's templates (grader.i18n.text translates them; the
+# The reasons made of a name, as the catalogue's templates (grader.base.i18n.text translates them; the
 # fixed reasons of the snapshot are read from it by tests/grader/catalogue.py)
 MODULE_STDLIB = N_("the module {0} is not part of graded code: import {1} itself if the exercise needs it")
 MODULE_OTHER = N_(

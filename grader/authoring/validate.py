@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.authoring.mutants import Mutant, mutants
+from grader.base.options import Options, Selection
 from grader.checks.cases import grid
 from grader.engine.runner import Task, TopicOutcome, run_tasks
-from grader.options import Options, Selection
 
 TRAINING = "convergence"  # the training checks' marker in a check's name (-k)
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import nh3
 from markdown_it import MarkdownIt
 
-from grader import clean, defaults
+from grader.base import clean, defaults
 
 TEXT = frozenset({".txt", ".text", ".csv", ".log", ""})
 MARKDOWN = frozenset({".md", ".markdown"})

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from grader import clean
+from grader.base import clean
 from grader.batch.gradebook import Row, utc_now
 from grader.checks.verdict.exercises import BATTERY, DEFAULT_TWIN, Exercise, judge
 from grader.checks.verdict.exercises import SILENT as BEHAVED

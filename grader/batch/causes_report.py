@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader import clean
+from grader.base import clean
 from grader.batch.causes import NO_ANSWER, Edit, Group, Note, NoteBook, causes_text, class_groups, list_json
 from grader.batch.exports import full_names
 from grader.batch.find import StudentNotFound, resolve

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from distributed import Client, NannyPlugin, as_completed
 
-from grader import defaults
+from grader.base import defaults
 from grader.batch.remote import grade_remote, read_outcome, submission_files
 from grader.engine.runner import OnOutcome, OnStart, SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
 from grader.engine.staging import folder_files

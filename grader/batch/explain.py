@@ -2,7 +2,7 @@
 submission changed, or which input of the manifest moved: ``attention suite``, ``versions``...),
 or read their grade back because nothing it reads moved.
 
-A run leaves the digest of each input kind (:func:`grader.depends.kind_digests`) beside the
+A run leaves the digest of each input kind (:func:`grader.base.depends.kind_digests`) beside the
 gradebook (``inputs.json``); the next run compares its own with it, and each student's row before
 the run with the row after it.
 """
@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import depends
+from grader.base import depends
+from grader.base.i18n import _
+from grader.base.topics import MANIFEST
 from grader.batch.gradebook import Gradebook
-from grader.i18n import _
-from grader.topics import MANIFEST
 
 INPUTS = "inputs.json"  # in the run's --out folder
 

@@ -4,7 +4,7 @@ ended: ``judge(..., hidden_text=False)``), ``gradescope/<student>/results.json``
 the LMS's import files (:mod:`grader.batch.lms`, one grade everywhere:
 :func:`grader.batch.lms.base.lms_grade`) and ``unmatched.csv``, ``skipped.csv``, and on demand
 a student's history. What each holds is docs/instructors.md's, "Grading a class" and "LMS files";
-whatever came from a submission is cleaned for its format by :mod:`grader.clean`.
+whatever came from a submission is cleaned for its format by :mod:`grader.base.clean`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import json
 import re
 from pathlib import Path
 
-from grader import clean, defaults, grades
+from grader.base import clean, defaults, grades
+from grader.base.topics import TOPICS
 from grader.batch.feedback import feedback_fragment, feedback_html, feedback_markdown, feedback_text
 from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
 from grader.checks.judging import curves
-from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
 

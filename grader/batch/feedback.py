@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader import clean, grades
+from grader.base import clean, grades
+from grader.base.i18n import N_, _, language
 from grader.batch import manual_feedback
 from grader.batch.gradebook import Row
 from grader.batch.plain_text import plain_text
 from grader.batch.standing import standing_lines
 from grader.checks.judging import curves
 from grader.checks.verdict.exercises import DEFAULT_TWIN, judge, shared_failure
-from grader.i18n import N_, _, language
 
 
 def not_graded(row: Row) -> str:

@@ -4,13 +4,13 @@ which may hold its inputs); the autograder in the container builds its tests the
 
 from __future__ import annotations
 
-from grader import clean, defaults, grades
+from grader.base import clean, defaults, grades
+from grader.base.i18n import N_, _
 from grader.batch.feedback import Shown, not_graded, shown_exercises
 from grader.batch.gradebook import Row
 from grader.checks.verdict.exercises import DEFAULT_TWIN, Exercise, judge
 from grader.checks.verdict.scoring import HEADINGS
 from grader.checks.verdict.shown import KIND_NAMES
-from grader.i18n import N_, _
 
 # A Gradescope test of an exercise's hidden checks, beside the visible one of its public checks.
 HIDDEN_PART = N_("%(exercise)s (hidden checks)")
@@ -41,7 +41,7 @@ def _judged(checks: list[dict], name: str, twin: str, hidden_text: bool = False)
 def _split_points(exercise: Shown, parts: list[list[dict]], twin: str) -> list[tuple[float, float]]:
     """(score, max) of each part of an exercise (its public checks, its hidden checks): the
     exercise's shown maximum split as the parts' own checks weigh, its shown points as they earn,
-    in cents that add up to the exercise's (grader/grades.py), no part above its maximum."""
+    in cents that add up to the exercise's (grader/base/grades.py), no part above its maximum."""
     judged = [_judged(part, exercise.name, twin) if part else None for part in parts]
     maxima = grades.apportion([j.max_points if j else 0.0 for j in judged], exercise.max_points)
     earned = [j.points if j else 0.0 for j in judged]

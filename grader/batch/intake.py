@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from grader.base.options import SubmissionLimits
+from grader.base.topics import TOPICS, single_file_topic
 from grader.batch.answers import Kept, is_answer, keep, keep_folder
 from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.course.quota import decide
 from grader.engine.sources import notebooks
 from grader.engine.staging import folder_files, topic_files
-from grader.options import SubmissionLimits
-from grader.topics import TOPICS, single_file_topic
 
 MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from grader import depends
-from grader.options import Leaderboard
+from grader.base import depends
+from grader.base.options import Leaderboard
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS held_out (
@@ -48,8 +48,8 @@ class Entry:
 
 def _data_hash(topic: str) -> str:
     """The key of what ``topic``'s held-out score reads (its manifest: the held-out data and
-    declaration, the suite, the grader's metrics code, ...; :func:`grader.depends.key`)."""
-    from grader.topics import MANIFEST
+    declaration, the suite, the grader's metrics code, ...; :func:`grader.base.depends.key`)."""
+    from grader.base.topics import MANIFEST
 
     return depends.key([t for t in MANIFEST if t.name == topic], "held_out")
 

@@ -10,13 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader import clean
+from grader.base import clean
+from grader.base.clean import html as escape
+from grader.base.i18n import N_, _, language
+from grader.base.options import Leaderboard
 from grader.batch.exports import NoHistory
 from grader.batch.leaderboard import Entry, alias_key, aliases, recorded, standings
 from grader.batch.overrides import open_recorded
-from grader.clean import html as escape
-from grader.i18n import N_, _, language
-from grader.options import Leaderboard
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; max-width: 60em; }

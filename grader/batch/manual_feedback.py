@@ -2,15 +2,15 @@
 
 Every string a student reads here is one of the constants below, marked for the catalogue and
 translated where it is shown. The
-comments and replies people typed are cleaned for the format (:mod:`grader.clean`); the private
+comments and replies people typed are cleaned for the format (:mod:`grader.base.clean`); the private
 notes are not in a row's standing for the student at all (``private_notes`` is never read here).
 """
 
 from __future__ import annotations
 
-from grader import clean, grades
+from grader.base import clean, grades
+from grader.base.i18n import N_, _
 from grader.batch.gradebook import Row
-from grader.i18n import N_, _
 
 # The student-facing texts of manual items and inquiries.
 MANUAL_HEADING = N_("Graded by hand")

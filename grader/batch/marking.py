@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean
+from grader.base import clean
 from grader.batch.exports import NoHistory
 from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.batch.overrides import (

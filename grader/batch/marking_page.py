@@ -9,7 +9,7 @@ mark changed meanwhile is refused and shown beside the mark now recorded.
 
 from __future__ import annotations
 
-from grader import clean, grades
+from grader.base import clean, grades
 from grader.batch.answers import answering, render_notebook
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark, version

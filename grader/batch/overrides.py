@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean, grades
+from grader.base import clean, grades
 from grader.batch.exports import NoHistory
 from grader.batch.find import StudentNotFound, find_student, resolve_assignment
 from grader.batch.gradebook import CourseBook, Gradebook, Grading, Override

@@ -17,13 +17,13 @@ import time
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
+from grader.base.options import Options
 from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
 from grader.checks.verdict.scoring import TopicResult
 from grader.course.held_out import Score
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
 from grader.engine.staging import folder_files
-from grader.options import Options
 
 _one_at_a_time = threading.Lock()
 

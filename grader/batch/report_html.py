@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from grader import grades
+from grader.base import grades
+from grader.base.clean import html as escape  # escaped and cleaned of control characters
 from grader.batch.causes import folded
 from grader.batch.summary import ClassStats
-from grader.clean import html as escape  # escaped and cleaned of control characters
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; max-width: 75em; }

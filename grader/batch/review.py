@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from grader import clean, defaults, grades
+from grader.base import clean, defaults, grades
 from grader.batch.answers import Cell, Kept, kind, render, render_notebook
 from grader.batch.exports import NoHistory, full_names, safe_name
 from grader.batch.feedback import shown_exercises

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from grader.base.topics import TOPICS
 from grader.batch.lms import for_header, lms_named
 from grader.batch.lms.base import LmsName, Member, Roster, RosterError, name_key, read_table
-from grader.topics import TOPICS
 
 if TYPE_CHECKING:  # the CLI imports this module at start: keep it light
     from grader.batch.intake import Submission

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from grader import clean
+from grader.base import clean
+from grader.base.options import Leaderboard, Options, SubmissionLimits
 from grader.batch import explain
 from grader.batch.causes import NoteBook
 from grader.batch.executors import Executor, executor_for
@@ -51,7 +52,6 @@ from grader.engine.runner import (
     select_topics,
 )
 from grader.engine.worker.pool import GraderCrashed
-from grader.options import Leaderboard, Options, SubmissionLimits
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import defaults
-from grader.options import Limits, Options
+from grader.base import defaults
+from grader.base.options import Limits, Options
 
 if TYPE_CHECKING:  # imported where used: the CLI runs these rules before it starts the zygote
     from grader.batch.lms.base import LmsSettings
@@ -105,7 +105,7 @@ def with_course(options: BatchOptions) -> BatchOptions:
 
 def refusal(submissions: Path, out: Path, options: BatchOptions) -> str:
     """Why a run of ``options`` from ``submissions`` into ``out`` cannot start, or ''."""
-    from grader.topics import unknown_topic
+    from grader.base.topics import unknown_topic
 
     if not submissions.is_dir():
         return f"no such folder: {submissions}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from grader import grades
+from grader.base import grades
 from grader.batch.causes import NO_ANSWER, Edit, Note, NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row, Submitted
 from grader.batch.marks import Inquiry, Mark, MarkBook

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from grader import clean, defaults, grades
+from grader.base import clean, defaults, grades
+from grader.base.i18n import _
 from grader.batch.causes import Edit, Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
@@ -19,7 +20,6 @@ from grader.batch.roster import known_as
 from grader.checks.verdict.shown import KIND_NAMES
 from grader.engine.subset.refusal import REFUSED
 from grader.engine.subset.submission import NOT_ALLOWED
-from grader.i18n import _
 
 BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar

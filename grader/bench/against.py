@@ -12,9 +12,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from grader.base.topics import REPO_ROOT
 from grader.bench.clock import compile_bytecode, run_batch
 from grader.bench.figures import write_class
-from grader.topics import REPO_ROOT
 
 
 @contextlib.contextmanager

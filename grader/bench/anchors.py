@@ -8,7 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from grader.topics import REPO_ROOT
+from grader.base.topics import REPO_ROOT
 
 ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
 ANCHORS_SCRIPT = "run_baseline.sh"

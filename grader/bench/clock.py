@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.topics import REPO_ROOT
+from grader.base.topics import REPO_ROOT
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 GRADE = [sys.executable, "-m", "grader"]

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from grader.base.topics import REPO_ROOT
 from grader.bench.anchors import anchor_lines
 from grader.bench.clock import (
     WORKERS,
@@ -20,7 +21,6 @@ from grader.bench.clock import (
     run_grade,
     score,
 )
-from grader.topics import REPO_ROOT
 
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
 # installed package (and so outside a student release).
@@ -123,7 +123,7 @@ def bench_engine(repeat: int) -> None:
     """In-process figures: what one more probe, and one more submission, cost a warm engine."""
     import torch
 
-    from grader import defaults
+    from grader.base import defaults
     from grader.checks import probes
     from grader.engine import runner
     from grader.engine.staging import stage

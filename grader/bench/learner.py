@@ -12,9 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.topics import REPO_ROOT
 from grader.bench.clock import GRADE, Spent, clock, row, score
-from grader.topics import REPO_ROOT
 
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
 # installed package (and so outside a student release).

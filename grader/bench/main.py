@@ -14,13 +14,13 @@ import os
 import statistics
 from pathlib import Path
 
+from grader.base.topics import REPO_ROOT
 from grader.bench.against import bench_against
 from grader.bench.anchors import ANCHORS_ENV, anchors_script, run_anchors
 from grader.bench.clock import clock, compile_bytecode, graded_reports, own_clock, row, score
 from grader.bench.figures import bench_class, bench_dask, bench_engine, bench_stubborn, bench_stubs
 from grader.bench.learner import bench_learner
 from grader.bench.profile import bench_profile
-from grader.topics import REPO_ROOT
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,7 @@ _HOMES = {
     "check": "grader.checks.judging.mark",
     "gen": "grader.checks.inputs",
     "manual_seed": "grader.sandboxed.probe_kit",
-    "N_": "grader.i18n",
+    "N_": "grader.base.i18n",
     "Traced": "grader.checks.hints.departures",
     "expect_shapes": "grader.checks.hints.departures",  # a suite's label that reaches a message, marked for the catalogue
     "expect_logits": "grader.checks.judging.outputs",

@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_, Verbatim, _, text
 from grader.checks import domains, probes
 from grader.checks.cases import (
     across_calls,
@@ -36,7 +37,6 @@ from grader.checks.verdict import error_types
 from grader.checks.verdict.described import REDUCED_PAIR, describe, values_and_indices
 from grader.checks.verdict.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.verdict.failed import CheckFailed, fail, mistake_cause
-from grader.i18n import N_, Verbatim, _, text
 
 
 def exercises(topic: str) -> list[str]:

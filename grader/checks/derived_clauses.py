@@ -9,11 +9,11 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import _
 from grader.checks import battery, probes
 from grader.checks.cases import domain_answers, domain_cases
 from grader.checks.domains import Case, movable
 from grader.checks.judging.judge import expect_same_device, expect_vectorised
-from grader.i18n import _
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
 
 DEVICE_ARGUMENT = "device"  # a keyword a declared case gives: the device the result is made on

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import torch
 
-from grader.i18n import N_
+from grader.base.i18n import N_
 
 DIMENSIONS = {
     "dtype": "float32 and float64 inputs; float16 (bfloat16 where exact) where the docstring promises x's dtype",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.i18n import N_, _
+from grader.base.i18n import N_, _
 
 if TYPE_CHECKING:  # torch is imported where predictions are judged: a course file reads this module
     import torch

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.i18n import N_
+from grader.base.i18n import N_
 from grader.sandboxed import probe_kit as kit
 
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.i18n import _
+from grader.base.topics import REPO_ROOT, Topic, of
 from grader.commands.common import course_of, course_options, usage_exit
-from grader.i18n import _
-from grader.topics import REPO_ROOT, Topic, of
 
 if TYPE_CHECKING:
     from grader.course.keys import Assignment

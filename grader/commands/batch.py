@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.i18n import _
+from grader.base.options import Limits, Options, Selection
 from grader.batch.roster import Roster, RosterFile
 from grader.commands.causes import causes_group
 from grader.commands.common import (
@@ -30,8 +32,6 @@ from grader.commands.common import (
     usage_exit,
 )
 from grader.commands.marks import inquiry_command, mark_command, override_command
-from grader.i18n import _
-from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchSummary

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
+from grader.base.i18n import _
 from grader.commands.common import course_options, graded_for, out_option, usage_exit
-from grader.i18n import _
 
 
 @click.group("causes", invoke_without_command=True)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from click.core import ParameterSource
 
-from grader import clean, defaults
-from grader.i18n import _
-from grader.options import Limits
+from grader.base import clean, defaults
+from grader.base.i18n import _
+from grader.base.options import Limits
 
 if TYPE_CHECKING:
     from grader.course.keys import Assignment, Course
@@ -62,7 +62,7 @@ class BatchGroup(DefaultGroup):
 def course_option(command: Callable[..., None]) -> Callable[..., None]:
     """``--course FILE``: a course file (grader/course/toml.py), declared once for every command that
     names a topic; the course's packs are found from it before the manifest is read
-    (grader/launch.py, :func:`grader.packs.course_packs`), so its topics are known there."""
+    (grader/launch.py, :func:`grader.base.packs.course_packs`), so its topics are known there."""
     return click.option(
         "--course",
         "course_file",
@@ -114,7 +114,7 @@ def graded_for(out: Path, course_file: Path | None, assignment: str | None) -> N
 def speak_course_language(language: str | None) -> None:
     """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
     chose one: the instructor's own locale does not decide what the students read."""
-    from grader import i18n
+    from grader.base import i18n
 
     if language and not os.environ.get(defaults.LANGUAGE_ENV):
         i18n.set_language(language)
@@ -235,7 +235,7 @@ class Invocation:
 def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     """``--lang``, wherever it stands: this process and its children speak it, and Click's help
     and messages from here on too."""
-    from grader import i18n
+    from grader.base import i18n
 
     if value is None or ctx.resilient_parsing:
         return
@@ -248,7 +248,7 @@ def choose_language(ctx: click.Context, param: click.Parameter, value: str | Non
 
 def lang_option(hidden: bool) -> click.Option:
     # eager: read before the other options, so that their messages and help are in its language.
-    # No envvar=: TORCHGRADE_LANG is read before Click runs (grader/i18n.py: Click's own help and
+    # No envvar=: TORCHGRADE_LANG is read before Click runs (grader/base/i18n.py: Click's own help and
     # errors are translated before parsing) and where no command line is parsed (the workers, a
     # notebook's check()); an unknown value falls back to the locale there, not a usage error.
     return click.Option(

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.i18n import _
+from grader.base.options import Options, Selection
 from grader.commands.common import (
     assignment_topics,
     course_of,
@@ -22,8 +24,6 @@ from grader.commands.common import (
     similarity_report,
     usage_exit,
 )
-from grader.i18n import _
-from grader.options import Options, Selection
 
 if TYPE_CHECKING:
     pass
@@ -68,7 +68,7 @@ def similarity_command(
 
     SUBMISSIONS is what `grade batch` accepts. Submitted code is parsed, never run.
     """
-    from grader.topics import unknown_topic
+    from grader.base.topics import unknown_topic
 
     course_of(course_file, None)
     if not submissions.is_dir():
@@ -99,7 +99,7 @@ def notebooks_command(
     from grader.apps.handouts import write_handouts
     from grader.apps.leaks import LeakFound
     from grader.apps.ticker import progress_line
-    from grader.topics import TOPICS, unknown_topic
+    from grader.base.topics import TOPICS, unknown_topic
 
     topics = assignment_topics(course_of(course_file, assignment)[1], topics)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader.i18n import _, ngettext
+from grader.base.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from grader.apps import engines

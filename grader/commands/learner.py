@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from grader.base.i18n import _
+from grader.base.options import Limits, Options, Selection
 from grader.commands.common import (
     KEYWORD_HELP,
     Graded,
@@ -26,8 +28,6 @@ from grader.commands.common import (
     speak_course_language,
     usage_exit,
 )
-from grader.i18n import _
-from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.apps.course_points import Split
@@ -309,7 +309,7 @@ def next_command(path: Path, run_it: bool, no_daemon: bool, course_file: Path | 
         """The topic's checks; the first asked grades the topics of ``path`` together, a topic per
         core as `grade FOLDER` does (one after the other took the sum of their times)."""
         if topic not in graded:
-            from grader.topics import TOPICS
+            from grader.base.topics import TOPICS
 
             topics = [t for t in TOPICS if (path / f"{t}.py").is_file()]
             said = {"topic": ", ".join(topics)}

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from grader.base.i18n import _
 from grader.commands.common import (
     out_option,
     usage_exit,
 )
-from grader.i18n import _
 
 
 @click.command("override")

@@ -1,5 +1,5 @@
 """The commented course file ``grade course init`` writes (:func:`example`): the course's own
-topics and their exercises (grader/topics.py), two homeworks, and every key of every table with
+topics and their exercises (grader/base/topics.py), two homeworks, and every key of every table with
 its declaration's description and default (grader/course/keys.py), a key the homeworks leave out
 commented; :func:`grader.course.toml.load_course` reads it back (tests/grader/test_course.py)."""
 
@@ -9,11 +9,11 @@ import json
 import re
 from typing import Any
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.keys import Table
+from grader.base.topics import TOPICS
+from grader.base.topics import exercises as stub_exercises
 from grader.course.keys import course_keys
-from grader.keys import Table
-from grader.topics import TOPICS
-from grader.topics import exercises as stub_exercises
 
 HEADER = """\
 # course.toml: one file that says what the course is (read by `grade batch --course`,

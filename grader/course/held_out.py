@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.i18n import N_, _
-from grader.topics import MANIFEST
+from grader.base.i18n import N_, _
+from grader.base.topics import MANIFEST
 
 REFUSED = N_("refused: %(reason)s")
 NOT_DECLARED = N_("%(exercise)s has no held-out set")

@@ -1,7 +1,7 @@
-"""course.toml's keys, table by table, each declared once (grader/keys.py): a table read into a
-dataclass is declared by that dataclass's fields (:func:`grader.keys.setting`: each field's type,
+"""course.toml's keys, table by table, each declared once (grader/base/keys.py): a table read into a
+dataclass is declared by that dataclass's fields (:func:`grader.base.keys.setting`: each field's type,
 default, description and where the hand-outs carry it), the others as :class:`Key` tuples.
-grader/course/toml.py reads the file against them, grader/projections.py and the Gradescope
+grader/course/toml.py reads the file against them, grader/course/projections.py and the Gradescope
 config (grader/gradescope/config.py) take from them what each hand-out carries, and
 docs/settings.md's key tables are drawn from them (:func:`course_keys`). A table's name is as the
 docs write it: ``assignments.NAME`` is every assignment's table."""
@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.keys import Kept, Key, Table, both, declared, setting
+from grader.base.options import Leaderboard, SubmissionLimits
 from grader.checks.verdict.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.checks.verdict.scoring import KINDS
-from grader.keys import Kept, Key, Table, both, declared, setting
-from grader.options import Leaderboard, SubmissionLimits
 
 LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")
 
@@ -249,7 +249,7 @@ class Course:
     timezone: ZoneInfo
     limits: Limits
     assignments: dict[str, Assignment]
-    language: str | None = None  # the release's and Gradescope zip's default language (grader/i18n.py)
+    language: str | None = None  # the release's and Gradescope zip's default language (grader/base/i18n.py)
 
     def language_of(self, assignment: Assignment | None) -> str | None:
         """The language of what ``assignment`` gives students: its own, else the course's."""

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from grader.i18n import _, ngettext
-from grader.options import SubmissionLimits
+from grader.base.i18n import _, ngettext
+from grader.base.options import SubmissionLimits
 
 DAY = timedelta(hours=24)
 

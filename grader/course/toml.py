@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from grader import defaults, grades
+from grader.base import defaults, grades
+from grader.base.keys import Table, declared, find, names
 from grader.checks.verdict.scoring import KINDS
 from grader.course import keys as declaration
 from grader.course.keys import (
@@ -28,16 +29,15 @@ from grader.course.keys import (
     RubricItem,
     course_keys,
 )
-from grader.keys import Table, declared, find, names
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
-from grader.options import Leaderboard, SubmissionLimits
-from grader.packs import PACKS_ENV
-from grader.topics import MANIFEST, TOPICS
-from grader.topics import exercises as stub_exercises
+from grader.base.options import Leaderboard, SubmissionLimits
+from grader.base.packs import PACKS_ENV
+from grader.base.topics import MANIFEST, TOPICS
+from grader.base.topics import exercises as stub_exercises
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 POINTS_TOLERANCE = 1e-6  # points that "add up": within this of the assignment's total
@@ -87,7 +87,7 @@ class _Reader:
         return value
 
     def record(self, kind: type[Record], **given: Any) -> Record:
-        """The table as the dataclass ``kind`` declares it (:func:`grader.keys.declared`): each
+        """The table as the dataclass ``kind`` declares it (:func:`grader.base.keys.declared`): each
         of its keys that ``given`` does not give, read by its declaration."""
         self.only()
         read = {key.attribute: self.value(key.name) for key in declared(kind) if key.attribute not in given}
@@ -195,7 +195,7 @@ def _exercise_names(reader: _Reader, topics: tuple[str, ...], listed: tuple[str,
 
 def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]:
     """Points per exercise: those the file gives, the rest of the total spread equally in cents
-    that add up to it (grader/grades.py: 40 among three is 13.34, 13.33, 13.33)."""
+    that add up to it (grader/base/grades.py: 40 among three is 13.34, 13.33, 13.33)."""
     given = reader.sub("exercise_points")
     for entry in given.table:
         if entry not in names:
@@ -322,7 +322,7 @@ def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboar
 
 
 def _packs(reader: _Reader) -> None:
-    """Every pack the course names is one this checkout grades (grader/packs.py reads them from
+    """Every pack the course names is one this checkout grades (grader/base/packs.py reads them from
     the checkout's course.toml, or TORCHGRADE_PACKS, before a command line is read)."""
     loaded = {t.pack.root for t in MANIFEST}
     for folder in reader.strings("packs"):

@@ -1,7 +1,7 @@
 """Each topic's checks as a table, so that an untouched stub is reported without pytest or torch.
 
 The first grading of a stub collects the suite and caches the table (:func:`remember`) in the
-user's own cache folder; later runs read it (:func:`cached`), keyed by :mod:`grader.depends` and
+user's own cache folder; later runs read it (:func:`cached`), keyed by :mod:`grader.base.depends` and
 Python's version, so a stale table is never read. The cache decides only how an untouched stub is
 reported: a stub scores nothing either way. A stub's results (:func:`not_started`) and what a
 public-only run leaves hidden (:func:`hidden_kinds`) are made here, from rows, for the engine's
@@ -19,11 +19,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import clean, defaults, depends
+from grader.base import clean, defaults, depends
+from grader.base.i18n import N_, _
+from grader.base.topics import MANIFEST, of, suite_path
 from grader.checks.verdict import places
 from grader.checks.verdict.scoring import TestResult, TopicResult, make_result
-from grader.i18n import N_, _
-from grader.topics import MANIFEST, of, suite_path
 
 # the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
 # that a stub's report imports no pytest)

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader import grades
+from grader.base import grades
+from grader.base.i18n import _
 from grader.checks.verdict.scoring import TopicResult
-from grader.i18n import _
 
 REDRAW_SECONDS = 0.25  # how often a terminal's elapsed times move
 _announce_fd: int | None = None  # the write end of this run's pipe, inherited by forked graders

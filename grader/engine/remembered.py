@@ -24,11 +24,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grader import defaults, i18n
+from grader.base import defaults, i18n
+from grader.base.keys import PLACING
 from grader.checks.verdict.scoring import TestResult, TopicResult
 from grader.engine import check_table
 from grader.engine.subset import submission as subset
-from grader.keys import PLACING
 
 # Only a topic whose every check passed (or was skipped) is kept: a failure may be the machine's
 # (a cost check under load, a timeout), and a learner must never see one that their code no

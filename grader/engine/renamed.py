@@ -9,9 +9,9 @@ import difflib
 import re
 from pathlib import Path
 
+from grader.base.i18n import _
 from grader.engine.selection import exercise_names
 from grader.engine.sources import parsed
-from grader.i18n import _
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 CLOSE = 0.75  # how alike two names must be (difflib's ratio) to ask

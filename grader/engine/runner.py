@@ -21,7 +21,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.i18n import _, ngettext
+from grader.base.options import Options
+from grader.base.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 from grader.checks.judging import curves
 from grader.checks.verdict.scoring import Report, TopicResult
 from grader.engine import check_table, remembered, stubs
@@ -43,9 +46,6 @@ from grader.engine.worker.pool import GraderCrashed, GraderPool
 from grader.engine.worker.preload import collector_paused, preload, without_dynamo
 from grader.engine.worker.sandbox import sandbox_status, uid_fallback
 from grader.engine.worker.torch_build import no_gpu
-from grader.i18n import _, ngettext
-from grader.options import Options
-from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 
 
 class SuiteCrash(RuntimeError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from grader.base.i18n import _
+from grader.base.topics import TOPICS, available_topics, exercises, suites_dir, unknown_topic
 from grader.engine.sources import notebooks
 from grader.engine.staging import StagingError, topic_files, topic_of_file
-from grader.i18n import _
-from grader.topics import TOPICS, available_topics, exercises, suites_dir, unknown_topic
 
 
 class UsageProblem(ValueError):
@@ -66,7 +66,7 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
 
 
 def exercise_names(topic: str) -> tuple[str, ...]:
-    """A topic's exercises, in its stub's order: the manifest's trusted list (grader/topics.py),
+    """A topic's exercises, in its stub's order: the manifest's trusted list (grader/base/topics.py),
     never the learner's file, which may not parse, be empty or carry an editor's BOM."""
     return exercises(topic)
 

@@ -14,9 +14,9 @@ import stat
 import tempfile
 from pathlib import Path
 
+from grader.base.i18n import _
+from grader.base.topics import TOPICS
 from grader.engine.sources import notebooks
-from grader.i18n import _
-from grader.topics import TOPICS
 
 MAX_FILE_BYTES = 1 << 20
 MAX_TOTAL_BYTES = 20 << 20

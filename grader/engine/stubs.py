@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from grader.base.topics import TOPICS, available_topics
 from grader.engine.sources import parsed
-from grader.topics import TOPICS, available_topics
 
 MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
 

@@ -1,6 +1,6 @@
 """The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
 ``run_autograder`` from ``template/``, what every hand-out carries by one rule
-(:func:`grader.projections.handout_files`: the grader it runs, the chosen topics' stubs and
+(:func:`grader.course.projections.handout_files`: the grader it runs, the chosen topics' stubs and
 files, the datasets), their whole suites and ``gradescope.json``), the same bytes for the same
 sources."""
 
@@ -13,10 +13,8 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-from grader.gradescope.config import CONFIG_NAME, AutograderProblem, Config
-from grader.packs import flattened_toml
-from grader.projections import handout_files
-from grader.topics import (
+from grader.base.packs import flattened_toml
+from grader.base.topics import (
     MANIFEST,
     RELEASE_MARKER,
     REPO_ROOT,
@@ -25,6 +23,8 @@ from grader.topics import (
     suites_dir,
     unknown_topic,
 )
+from grader.course.projections import handout_files
+from grader.gradescope.config import CONFIG_NAME, AutograderProblem, Config
 
 TEMPLATES = Path(__file__).resolve().parent / "template"
 
@@ -35,7 +35,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same sources
 
 def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
     """(name in the zip, path here) of the torchgrade files the autograder needs: what every
-    hand-out carries (:func:`grader.projections.handout_files`), the chosen topics' whole suites
+    hand-out carries (:func:`grader.course.projections.handout_files`), the chosen topics' whole suites
     and the README pyproject.toml names."""
     chosen = tuple(t for t in MANIFEST if t.name in topics)
     suites = {f"tests/suites/{t.suite.name}": t.suite for t in chosen}
@@ -90,7 +90,7 @@ def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
                 archive.writestr(_zip_entry(name, False), path.read_bytes())
             chosen = tuple(t for t in MANIFEST if t.name in config.topics)
             archive.writestr(_zip_entry("tests/suites/pack.toml", False), flattened_toml(chosen))
-            if config.language:  # the course's language: grader/i18n.py's default in the container
+            if config.language:  # the course's language: grader/base/i18n.py's default in the container
                 archive.writestr(_zip_entry("grader/locale/DEFAULT", False), f"{config.language}\n")
         os.replace(partial, out_zip)
     finally:

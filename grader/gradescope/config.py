@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast, get_type_hints
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.keys import Kept, declared, default_of, off_choices, plain, typed
+from grader.base.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
+from grader.base.topics import unknown_topic
 from grader.course import keys as course_keys
 from grader.course.keys import Assignment, LatePolicy
-from grader.keys import Kept, declared, default_of, off_choices, plain, typed
-from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
-from grader.topics import unknown_topic
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 
@@ -61,7 +61,7 @@ class Config:
     options: Options = field(default_factory=Options)
     hidden_visibility: str = defaults.HIDDEN_VISIBILITY
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
-    language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
+    language: str = ""  # the course's language, the zip's default (grader/base/i18n.py); "" for English
     # the course seed: each submitter's hidden checks draw their own inputs (grader/checks/inputs.py)
     course_seed: str | None = None
     assignment: dict[str, Any] = field(default_factory=dict)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from grader import grades
+from grader.base import grades
 from grader.batch.lms.base import name_key, name_keys
 from grader.batch.standing import late_penalty
 from grader.gradescope.config import Config

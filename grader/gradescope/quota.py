@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from grader.base.options import SubmissionLimits
 from grader.course import quota as policy
 from grader.gradescope.config import METADATA_NAME
-from grader.options import SubmissionLimits
 
 KEY = "torchgrade"  # our part of results.json's extra_data
 

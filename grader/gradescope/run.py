@@ -18,7 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from grader import clean, defaults, grades
+from grader.base import clean, defaults, grades
+from grader.base.options import Options
+from grader.base.topics import (
+    REPO_ROOT,
+    TOPICS,
+)
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine.worker import sweep
@@ -31,11 +36,6 @@ from grader.gradescope.config import (
     AutograderProblem,
     Config,
     Paths,
-)
-from grader.options import Options
-from grader.topics import (
-    REPO_ROOT,
-    TOPICS,
 )
 
 SUBMITTED_SUFFIXES = (".py", ".ipynb", ".zip")

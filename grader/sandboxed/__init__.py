@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 # What a check's code printed (stdout and stderr) comes back as its last this-many characters,
 # kept in a ring in the worker (a flood never reaches the grading process): ~25 lines of 80.
-# Its home is here, not grader/defaults.py: the sandboxed side imports nothing of grader but itself.
+# Its home is here, not grader/base/defaults.py: the sandboxed side imports nothing of grader but itself.
 OUTPUT_TAIL_CHARS = 2000
 
 

@@ -8,7 +8,7 @@ bubblewrap's command line, ``grade doctor`` checks this machine against it
 (:func:`grader.engine.worker.doctor.seal_policy`) and docs/sandbox.md's policy tables are written from
 it (``python -m grader.authoring.seal_docs``; a test fails when they are stale). Plain data: it
 runs inside the sandbox too, so it imports nothing of grader; a limit names its default in
-``grader.defaults`` (the value's one home).
+``grader.base.defaults`` (the value's one home).
 
 The worker's allow-list was found by tracing workers (``strace -f`` of ``grade solutions/``,
 ``grade exercises/`` and a batch of 228 corpus modules, correct and mistaken: every call after
@@ -224,7 +224,7 @@ DROP_TO_NOBODY = (
 @dataclass(frozen=True)
 class Limit:
     """A worker's option, the resource limit it sets (value << ``shift``) and its default's name
-    in ``grader.defaults``; ``unprivileged``: root is not bound by it (seccomp stops forks there)."""
+    in ``grader.base.defaults``; ``unprivileged``: root is not bound by it (seccomp stops forks there)."""
 
     option: str
     rlimit: str

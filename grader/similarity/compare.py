@@ -2,7 +2,7 @@
 
 A student's fingerprints of an exercise are its unit's minus the stub's; the reference joins the
 class as one more member, ``REFERENCE``. The weights, the score and the rule that flags a row
-(:class:`Settings`, from grader/defaults.py's measured values) are docs/architecture.md's,
+(:class:`Settings`, from grader/base/defaults.py's measured values) are docs/architecture.md's,
 "Similarity of submissions".
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from grader import defaults
+from grader.base import defaults
 from grader.batch.intake import one_line
 from grader.engine.sources import parsed
 from grader.similarity.fingerprint import Fingerprint, fingerprints, kgram_hashes

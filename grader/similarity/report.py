@@ -1,7 +1,7 @@
 """What ``grade similarity`` writes: ``similarity.csv``, ``similarity.html``, ``clusters.csv``, a summary.
 
 Student names (file names) and source lines come from submissions: each format gets them
-through :mod:`grader.clean` (no formula cell, no control character, HTML-escaped).
+through :mod:`grader.base.clean` (no formula cell, no control character, HTML-escaped).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from grader import clean
-from grader.clean import html
+from grader.base import clean
+from grader.base.clean import html
 from grader.similarity.compare import Pair, TopicResult, matching_lines
 
 CSV_FIELDS = ("topic", "exercise", "student_a", "student_b", "score", "shared_fingerprints")

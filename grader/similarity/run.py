@@ -8,12 +8,12 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.topics import TOPICS, reference_file, stub_file
 from grader.engine.subset import submission as subset
 from grader.similarity import report
 from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic, ranked
 from grader.similarity.sources import TopicSource, read_class
-from grader.topics import TOPICS, reference_file, stub_file
 
 
 @dataclass

@@ -31,7 +31,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from grader.i18n import WORDS, words_of  # noqa: E402
+from grader.base.i18n import WORDS, words_of  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GRADER = REPO / "grader"
@@ -163,7 +163,7 @@ def _positional(node: ast.Call, positions: dict[str, dict[int, str]]) -> list[as
 
 def template(node: ast.JoinedStr) -> str:
     """An f-string as the catalogue holds it: its literal text, each value as ``{0}``, ``{1}``…
-    (grader/i18n.py matches a shown text against it and translates the values in turn); ""
+    (grader/base/i18n.py matches a shown text against it and translates the values in turn); ""
     where it holds no word of its own (``f"{name}.step(closure)"``: code)."""
     parts, values = [], 0
     for part in node.values:
@@ -222,8 +222,8 @@ def _texts(node: ast.expr) -> list[str]:
 
 def _click_strings() -> list[str | tuple[str, str]]:
     sys.path.insert(0, str(REPO))
+    from grader.base.i18n import commands_of
     from grader.cli import main
-    from grader.i18n import commands_of
 
     texts: list[str | tuple[str, str]] = list(CLICK_WORDS)
     for command in commands_of(main):

@@ -20,7 +20,7 @@ from tiers import (  # noqa: F401  (each test in exactly one tier; -m unit impor
     pytest_ignore_collect,
 )
 
-from grader import defaults
+from grader.base import defaults
 from grader.engine.staging import stage
 from grader.engine.worker.client import TopicSession
 from grader.sandboxed import dynamo_free

@@ -101,7 +101,7 @@ def grade_json(*args: str, timeout: float = 600, fresh: bool = False) -> tuple[i
 def click_help_kept() -> Iterator[None]:
     """Inside: `grade` may run in this process in another language (``--lang``), which
     translates its commands' help in place; after: the help as it was, for the next test."""
-    from grader import i18n
+    from grader.base import i18n
     from grader.cli import main
 
     kept = [

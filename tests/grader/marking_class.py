@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 
 from browser import CHROMIUM, Browser, Tab  # noqa: E402
 
+from grader.base.topics import TOPICS  # noqa: E402
 from grader.batch.gradebook import CourseBook, Gradebook, Row  # noqa: E402
-from grader.topics import TOPICS  # noqa: E402
 
 COURSE = """
 [assignments.hw1]

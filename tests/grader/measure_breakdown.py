@@ -20,10 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from grader.base.options import Options, Selection  # noqa: E402
+from grader.base.topics import available_topics  # noqa: E402
 from grader.engine import runner  # noqa: E402
 from grader.engine.worker import workers  # noqa: E402
-from grader.options import Options, Selection  # noqa: E402
-from grader.topics import available_topics  # noqa: E402
 
 GROUP = Path("/sys/fs/cgroup/cpuacct") / f"measure-breakdown-{os.getpid()}"
 

@@ -27,7 +27,7 @@ LANGUAGES = ("en", "zh_CN")
 GRADE = """
 import json, sys
 from pathlib import Path
-from grader.options import Options, Selection
+from grader.base.options import Options, Selection
 from grader.engine.runner import Task, run_tasks
 
 options = Options(selection=Selection(keyword="not convergence"))
@@ -69,7 +69,7 @@ def grade(topic: str, language: str) -> None:
 
 
 def report() -> None:
-    from grader import i18n
+    from grader.base import i18n
     from grader.checks.verdict.exercises import judge
 
     misses, totals = [], {lang: [0, 0] for lang in LANGUAGES}

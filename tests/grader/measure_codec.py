@@ -33,9 +33,9 @@ from grader.sandboxed.probe_kit import to_plain  # noqa: E402
 
 def record(path: Path) -> None:
     """Grade the losses solution twice on a warm engine; keep the second grading's payloads."""
+    from grader.base.options import Options
     from grader.engine import runner
     from grader.engine.worker import workers
-    from grader.options import Options
 
     requests: list[bytes] = []
     answers: list[bytes] = []

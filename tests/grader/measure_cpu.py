@@ -4,7 +4,7 @@
 
 Per check kind: the most CPU seconds one probe of a check used (the trusted side's reading of
 the worker's /proc counters), for the reference and for the corpus's correct modules (loops
-where loops are allowed), beside the limits in grader/defaults.py. Not a test: the figures
+where loops are allowed), beside the limits in grader/base/defaults.py. Not a test: the figures
 behind PROBE_CPU_SECONDS, a pack's probe_cpu_seconds and CONVERGENCE_CPU_SECONDS.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grader import defaults  # noqa: E402
+from grader.base import defaults  # noqa: E402
+from grader.base.topics import available_topics, probe_cpu_seconds  # noqa: E402
 from grader.engine.suites import collected as suites  # noqa: E402
 from grader.engine.worker import workers  # noqa: E402
-from grader.topics import available_topics, probe_cpu_seconds  # noqa: E402
 
 
 def measure(topic: str, path: Path) -> dict[str, tuple[str, float]]:

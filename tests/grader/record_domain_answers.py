@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 import references  # noqa: E402
 
 from grader.authoring.record import differences  # noqa: E402
+from grader.base.topics import MANIFEST  # noqa: E402
 from grader.checks import battery  # noqa: E402
 from grader.checks.cases import domain_answers, domain_cases  # noqa: E402
-from grader.topics import MANIFEST  # noqa: E402
 
 BUILT_IN = [t for t in MANIFEST if t.pack.built_in]
 

@@ -18,8 +18,8 @@ import secrets
 import torch
 import torch.nn.functional as F
 
+from grader.base.topics import MANIFEST
 from grader.checks.judging.data import load_diabetes, load_digits
-from grader.topics import MANIFEST
 
 DIGITS, ROWS = 600, 200
 

@@ -22,7 +22,7 @@ def only(topic: str, *names: str) -> str:
     imports, constants and helpers kept): what a learner who deleted the other exercises hands in."""
     import ast
 
-    from grader.topics import exercises
+    from grader.base.topics import exercises
 
     source = (REPO / "solutions" / f"{topic}.py").read_text()
     tree = ast.parse(source)

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from test_report_html import make_check
 
-from grader import defaults
+from grader.base import defaults
 from grader.batch import answers, intake
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected

@@ -79,7 +79,7 @@ def test_validate_grades_the_reference_the_stub_and_each_mutant():
 def test_every_mutant_marked_equivalent_exists_in_its_reference():
     """A topic's mutants_TOPIC.txt marks mutants of its reference: a mark left behind by a change
     of the reference (its mutant gone) is stale."""
-    from grader.topics import MANIFEST
+    from grader.base.topics import MANIFEST
 
     for topic in MANIFEST:
         marks = topic.equivalent_mutants

@@ -17,7 +17,7 @@ import pytest
 from helpers import GRADE, REPO, run_grade
 from test_intake import broken_zips
 
-from grader.topics import available_topics
+from grader.base.topics import available_topics
 
 pytestmark = pytest.mark.e2e
 

@@ -11,11 +11,11 @@ import sys
 import pytest
 from helpers import REPO, run_grade
 
+from grader.base.options import Limits, Options, Selection
 from grader.batch.gradebook import Gradebook
 from grader.batch.setup import BatchOptions, Refused, prepared, with_course
 from grader.course.toml import load_course
 from grader.engine.selection import UsageProblem
-from grader.options import Limits, Options, Selection
 
 COURSE = """
 [course]

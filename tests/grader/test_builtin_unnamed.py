@@ -29,7 +29,7 @@ import pytest
 import torch
 from helpers import REPO
 
-from grader.packs import read_pack
+from grader.base.packs import read_pack
 
 pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
@@ -182,7 +182,7 @@ def test_a_packs_topic_declares_its_cpu_limit_and_sympy_and_keeps_its_own_marks(
     """What the built-in pack declares in pack.toml, any pack may: its probes' CPU limit, that
     they never hand autograd a gradient; its marked mutants sit beside its suite; a release's
     pack.toml carries both declarations."""
-    from grader.packs import flattened_toml
+    from grader.base.packs import flattened_toml
 
     (tmp_path / "pack.toml").write_text(TINY)
     _, (topic,) = read_pack(tmp_path)

@@ -241,7 +241,7 @@ def test_a_probe_given_its_exercises_name_reaches_that_one_alone():
     import importlib.util
     import inspect
 
-    from grader import topics
+    from grader.base import topics
     from grader.checks.verdict.callees import probe_names
 
     spelled = []

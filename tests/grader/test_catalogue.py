@@ -2,7 +2,7 @@
 a learner-facing string reaches output in the modules that print (tests/grader/i18n_scan.py).
 
 Babel (the test extras) reads and compiles the catalogue here; the grader itself reads the .mo
-with the standard library's gettext (grader/i18n.py).
+with the standard library's gettext (grader/base/i18n.py).
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|%%|%[sdrf]|\{[^{}]*\}")
 
 
 # The modules that print to a learner: drawn, not listed. A module of grader/ that speaks through
-# the catalogue (imports its `_`, `N_` or `ngettext`, or grader.i18n itself) says every output
+# the catalogue (imports its `_`, `N_` or `ngettext`, or grader.base.i18n itself) says every output
 # literal through it (docs/i18n.md, "Adding or changing a string").
 def _speaks(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     if "i18n" not in text:
         return False
     for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom) and node.module in ("grader.i18n", "grader"):
-            wanted = {"_", "N_", "ngettext"} if node.module == "grader.i18n" else {"i18n"}
+        if isinstance(node, ast.ImportFrom) and node.module in ("grader.base.i18n", "grader"):
+            wanted = {"_", "N_", "ngettext"} if node.module == "grader.base.i18n" else {"i18n"}
             if wanted & {alias.name for alias in node.names}:
                 return True
     return False
@@ -132,7 +132,7 @@ def test_a_marked_fallback_passes_reported_and_shows_english():
     unmarked = _entry(["a note"])
     assert untranslated(unmarked)[0] == ["a fixed English sentence"]  # no mark: still refused
     assert untranslated(_entry([catalogue.FALLBACK], "一句"))[2] == ["a fixed English sentence"]
-    # the learner's side (grader/i18n.py reads the .mo with gettext): the English, as it is
+    # the learner's side (grader/base/i18n.py reads the .mo with gettext): the English, as it is
     shown = gettext.GNUTranslations(io.BytesIO(catalogue.compiled(catalog)))
     assert shown.gettext("a fixed English sentence") == "a fixed English sentence"
 
@@ -219,7 +219,7 @@ def test_no_learner_facing_literal_outside_the_catalogue(module):
 def test_the_scan_sees_a_literal(tmp_path):
     source = tmp_path / "m.py"
     source.write_text(
-        'import click\nfrom grader.i18n import _\nclick.echo(f"graded {n} files")\nclick.echo(_("graded %(n)s"))\n'
+        'import click\nfrom grader.base.i18n import _\nclick.echo(f"graded {n} files")\nclick.echo(_("graded %(n)s"))\n'
     )
     assert len(i18n_scan.unwrapped(source)) == 1
 

@@ -19,11 +19,12 @@ import syntax
 from click.testing import CliRunner
 from helpers import REPO, run_grade
 
-from grader import cli, depends
+from grader import cli
+from grader.base import depends
+from grader.base.options import Options
 from grader.engine import check_table
 from grader.engine.check_table import NO_CUDA, Row
 from grader.engine.runner import Task, stub_outcome
-from grader.options import Options
 
 SELECTIONS = {
     "every topic, json": ["exercises/", "--format", "json"],

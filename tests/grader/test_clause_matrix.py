@@ -16,8 +16,8 @@ import inspect
 import pytest
 from test_exercise_map import _exercises
 
+from grader.base.topics import REPO_ROOT
 from grader.checks import inputs, strategies
-from grader.topics import REPO_ROOT
 
 CLAUSES = (
     "device",

@@ -1,4 +1,4 @@
-"""grader/clean.py: the rules by which the trusted side shows what a submission wrote."""
+"""grader/base/clean.py: the rules by which the trusted side shows what a submission wrote."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from grader import clean, defaults
+from grader.base import clean, defaults
 
 pytestmark = pytest.mark.unit
 

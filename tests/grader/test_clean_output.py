@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader import defaults
+from grader.base import defaults
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,9 @@ import click
 import pytest
 from helpers import click_help_kept
 
-from grader import cli, i18n
+from grader import cli
 from grader.apps import daemon
+from grader.base import i18n
 
 pytestmark = pytest.mark.unit
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.base.options import Options
 from grader.engine import runner
 from grader.engine.suites import collected as suites
-from grader.options import Options
 
 
 def _tasks(*topics: str) -> list[runner.Task]:

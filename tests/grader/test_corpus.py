@@ -49,10 +49,10 @@ import pytest
 from helpers import REPO, run_grade
 from load import busy_cores
 
+from grader.base.topics import available_topics
 from grader.batch.causes import NO_ANSWER, causes_text, class_groups
 from grader.batch.gradebook import Row
 from grader.checks.verdict.exercises import judge
-from grader.topics import available_topics
 
 # The corpus graded once per module fixture: over 900 s on a loaded 2-core machine (load 8)
 # since the grid's axes, so the fixtures' limit is twice pytest's default
@@ -122,7 +122,7 @@ def graded(tmp_path_factory) -> dict[str, dict]:
 GRADE_MISTAKES = """
 import json, sys
 from pathlib import Path
-from grader.options import Options, Selection
+from grader.base.options import Options, Selection
 from grader.engine.runner import Task, run_tasks
 
 options = Options(selection=Selection(keyword="not convergence"))

@@ -257,7 +257,7 @@ def test_another_assignment_into_the_same_out_is_refused(course, hw1):
 
 def test_a_changed_late_policy_or_extension_gives_the_fresh_grade_on_a_rerun(course, hw1):
     """The course's policy for the assignment is an input of the class's grades (the manifest's
-    change matrix, grader/depends.py): a re-run after the late penalty or an extension changed
+    change matrix, grader/base/depends.py): a re-run after the late penalty or an extension changed
     gives what a fresh class would, never the totals kept from before."""
     toml = course / "course.toml"
     kept = toml.read_text()

@@ -14,7 +14,8 @@ import click
 import pytest
 from helpers import REPO, run_grade
 
-from grader import cli, packs
+from grader import cli
+from grader.base import packs
 
 ATTENTION = REPO / "tests" / "packs" / "attention"
 REFERENCE = ATTENTION / "solutions" / "attention.py"

@@ -119,8 +119,8 @@ def test_grading_stops_an_endless_loop_by_cpu_time(tmp_path):
 def test_a_topics_own_cpu_limit_is_below_the_default():
     """A pack's probe_cpu_seconds stops a stuck probe sooner where a topic's probes all do little
     work; the built-in pack's never lend a topic more than PROBE_CPU_SECONDS, nor less than 0.25 s."""
-    from grader import defaults
-    from grader.topics import MANIFEST, probe_cpu_seconds
+    from grader.base import defaults
+    from grader.base.topics import MANIFEST, probe_cpu_seconds
 
     limits = {t.name: probe_cpu_seconds(t.name) for t in MANIFEST if t.pack.built_in}
     assert min(limits.values()) < defaults.PROBE_CPU_SECONDS  # some topic declares its own

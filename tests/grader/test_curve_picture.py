@@ -64,7 +64,7 @@ def test_a_chinese_figure_speaks_chinese_or_no_words_never_missing_glyphs(tmp_pa
     and matplotlib's "Glyph ... missing from font" warnings on the learner's terminal."""
     import warnings
 
-    from grader import i18n
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")  # as set_language does, and restored after
     i18n.refresh()

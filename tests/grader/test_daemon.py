@@ -68,7 +68,7 @@ def test_the_warm_engine_grades_a_file_for_its_user(server):
 
 @pytest.mark.e2e
 def test_a_changed_dataset_ends_the_warm_engine_and_is_graded_afresh(runtime, monkeypatch, tmp_path):
-    """What the grades depend on (grader/depends.py), as the engine warmed up: a dataset cut to 100
+    """What the grades depend on (grader/base/depends.py), as the engine warmed up: a dataset cut to 100
     rows after a grading, and the engine declines the next request and leaves (seen failing: it
     answered from its warm state)."""
     shutil.copytree(REPO / "datasets", tmp_path / "datasets")
@@ -198,8 +198,8 @@ def _settings() -> dict[str, dict[str, str]]:
 
 @pytest.mark.unit
 def test_the_client_names_a_course_packs_as_grader_packs_does(monkeypatch, tmp_path):
-    """The client reads grader.packs only where a course names a pack: the same names."""
-    from grader import packs
+    """The client reads grader.base.packs only where a course names a pack: the same names."""
+    from grader.base import packs
 
     assert (daemon.COURSE_FILE, daemon.PACKS_ENV) == (packs.COURSE_FILE, packs.PACKS_ENV)
     monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
@@ -253,7 +253,7 @@ def test_grade_reaches_a_warm_engine_before_importing_the_cli(server):
         "import sys\nfrom grader import launch\n"
         f"sys.argv = ['grade', {str(REPO / 'solutions' / 'tensors.py')!r}, '--exercise', 'accuracy']\n"
         "def leave(status):\n"
-        "    print(*(m in sys.modules for m in ('click', 'grader.cli', 'grader.packs')), status, file=sys.stderr)\n"
+        "    print(*(m in sys.modules for m in ('click', 'grader.cli', 'grader.base.packs')), status, file=sys.stderr)\n"
         "launch._leave = leave\nlaunch.main()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)

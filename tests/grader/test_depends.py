@@ -1,4 +1,4 @@
-"""What a topic's grade depends on (grader/depends.py), one list that every consumer reads: a
+"""What a topic's grade depends on (grader/base/depends.py), one list that every consumer reads: a
 byte changed in any of its kinds after a topic passed, and the next ``grade FILE`` grades it
 afresh instead of reading the remembered result back."""
 
@@ -114,7 +114,7 @@ def test_a_byte_changed_in_the_member_list_changes_every_topic_s_key(tmp_path, m
     """The member list is one of grader/'s files, in every topic's key. Changed here in a copy of
     grader/'s file list, never in the checkout: the e2e tier's other worker reads that file (a
     warm engine there would see its grader change and decline)."""
-    from grader import depends
+    from grader.base import depends
     from grader.engine import check_table
 
     copy = tmp_path / "subset_members.tsv"
@@ -132,8 +132,8 @@ def test_a_byte_changed_in_the_member_list_changes_every_topic_s_key(tmp_path, m
 def test_the_warm_engine_does_not_watch_the_learners_own_files():
     """A checkout's learner edits exercises/<topic>.py in place: a save must not end the warm
     engine (grader/serve.py), while the reference, suite, answers and datasets do."""
-    from grader import depends
-    from grader.topics import MANIFEST
+    from grader.base import depends
+    from grader.base.topics import MANIFEST
 
     watched = {Path(path) for path, _ in depends.signature(MANIFEST)}
     assert not watched & {topic.stub for topic in MANIFEST}

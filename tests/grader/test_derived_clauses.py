@@ -11,7 +11,7 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
-from grader import packs
+from grader.base import packs
 from grader.checks.domains import randn
 
 ATTENTION = REPO / "tests" / "packs" / "attention"

@@ -22,7 +22,7 @@ from helpers import GRADE, REPO, run_grade  # noqa: E402
 from planted import unheld  # noqa: E402
 from test_batch import TROUBLE, killed_once_graded, summary_counts  # noqa: E402
 
-from grader import defaults  # noqa: E402
+from grader.base import defaults  # noqa: E402
 from grader.batch.gradebook import Gradebook  # noqa: E402
 from grader.engine.subset import submission as subset  # noqa: E402
 

@@ -156,9 +156,9 @@ def test_a_releases_copy_teaches_and_does_not_pay(topic):
     answers, and a table of them beside naive code earned 91.5 against the code's 85.5."""
     import io
 
+    from grader.base.topics import of
     from grader.checks import taught_answers
     from grader.checks.cases import domain_answers
-    from grader.topics import of
 
     store = of(topic).answers
     exact = torch.load(store, weights_only=True)
@@ -189,8 +189,8 @@ def test_a_releases_copy_moves_each_device_value_off_too(topic):
     Before: every ``device.value`` was shipped exact (8 in the built-in release)."""
     import io
 
+    from grader.base.topics import of
     from grader.checks import taught_answers
-    from grader.topics import of
 
     store = of(topic).answers
     exact = torch.load(store, weights_only=True)

@@ -9,9 +9,9 @@ import pytest
 import torch
 from helpers import REPO
 
+from grader.base.topics import available_topics
 from grader.checks import battery, domains
 from grader.checks.cases import battery_walks, domain_cases
-from grader.topics import available_topics
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
 

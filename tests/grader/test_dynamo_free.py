@@ -165,9 +165,9 @@ TWIN_CALLERS = [
 def test_the_zygote_scores_the_twin_callers_as_recorded() -> None:
     import json
 
+    from grader.base.options import Options, Selection
     from grader.engine import runner
     from grader.engine.worker import workers
-    from grader.options import Options, Selection
 
     twins = TWIN_CALLERS
     assert len(twins) >= 6

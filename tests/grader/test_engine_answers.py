@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import depends
 from grader.apps import daemon
+from grader.base import depends
 from grader.commands.engine import engine_group
 
 pytestmark = pytest.mark.unit

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, start_engine
 
-from grader import defaults
 from grader.apps import daemon
+from grader.base import defaults
 
 IDLE = 120
 

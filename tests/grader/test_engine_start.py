@@ -8,7 +8,7 @@ import time
 import pytest
 import torch
 
-from grader import defaults
+from grader.base import defaults
 from grader.checks import probes
 from grader.engine.staging import stage
 from grader.engine.worker.client import TopicSession

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from grader.topics import exercises
+from grader.base.topics import exercises
 
 pytestmark = pytest.mark.e2e
 
 
 def _exercises(topic: str) -> set[str]:
-    return set(exercises(topic))  # the manifest's (grader/topics.py): the stub's public definitions
+    return set(exercises(topic))  # the manifest's (grader/base/topics.py): the stub's public definitions
 
 
 def test_every_check_names_exercises_of_its_stub(solutions_report):

@@ -158,7 +158,7 @@ def test_a_computed_name_reaches_only_the_reviewed_members_in_the_worker():
 GRADE = """
 import json, sys
 from pathlib import Path
-from grader.options import Options, Selection
+from grader.base.options import Options, Selection
 from grader.engine.runner import Task, run_tasks
 
 tasks = [

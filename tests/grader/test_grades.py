@@ -1,5 +1,5 @@
 """One grade rule and one rounding rule for every number a student or an LMS sees
-(grader/grades.py): over many random courses and outcomes, the topics' lines shown add up to the
+(grader/base/grades.py): over many random courses and outcomes, the topics' lines shown add up to the
 total shown, in every format (the terminal's table and JSON, the feedback in markdown and HTML,
 gradebook.csv, Gradescope's results.json, the LMS grade), and no output shows more decimals than
 the rule."""
@@ -17,7 +17,8 @@ from fractions import Fraction
 import pytest
 from lms_files import write_lms
 
-from grader import grades
+from grader.base import grades
+from grader.base.topics import exercises
 from grader.batch.exports import write_csv
 from grader.batch.feedback import feedback_fragment, feedback_markdown
 from grader.batch.gradebook import Row
@@ -31,7 +32,6 @@ from grader.course.toml import load_course
 from grader.gradescope.config import Config, assignment_fields
 from grader.gradescope.run import results_for, summary
 from grader.report import to_json, to_table
-from grader.topics import exercises
 
 pytestmark = pytest.mark.unit
 

@@ -29,7 +29,8 @@ import pytest
 from helpers import GRADE, REPO
 from planted import unheld
 
-from grader import defaults, grades
+from grader.base import defaults, grades
+from grader.base.options import Limits, Options
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected
 from grader.engine.subset import submission as subset
@@ -37,7 +38,6 @@ from grader.engine.worker.sandbox import sandbox_status
 from grader.gradescope.build import build_autograder
 from grader.gradescope.config import AutograderProblem, Config
 from grader.gradescope.run import locate, results_for, write_results
-from grader.options import Limits, Options
 from grader.sandboxed import seccomp
 
 jsonschema = pytest.importorskip("jsonschema")

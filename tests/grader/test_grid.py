@@ -8,8 +8,8 @@ import grid_docs
 import pytest
 import torch
 
-from grader import packs
 from grader.authoring import validate
+from grader.base import packs
 from grader.checks.cases import grid
 from grader.checks.domains import Case, Domain
 

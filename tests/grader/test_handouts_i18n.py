@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from grader import defaults, i18n
 from grader.apps import handouts
-from grader.topics import MANIFEST, REPO_ROOT
+from grader.base import defaults, i18n
+from grader.base.topics import MANIFEST, REPO_ROOT
 
 TRANSLATED = sorted(
     (lang, topic.name)

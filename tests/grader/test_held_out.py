@@ -15,10 +15,10 @@ import pytest
 import torch
 from held_out_attacks import CONSTANT_CNN, SEARCHING_CNN
 
-from grader import depends
 from grader.apps import leaks
+from grader.base import depends
+from grader.base.topics import MANIFEST, REPO_ROOT
 from grader.course.held_out import declared, labels_of, score_held_out
-from grader.topics import MANIFEST, REPO_ROOT
 
 # (topic, exercise): the reference's held-out accuracy at least this (HelloRNN learns one word:
 # no data to hold out). Measured: 0.917, 0.850, 0.867, 0.887, 0.845.

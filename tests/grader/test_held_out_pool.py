@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.base.options import Leaderboard
 from grader.batch import leaderboard, remote
 from grader.batch.intake import Gradable
 from grader.course.held_out import Score
-from grader.options import Leaderboard
 
 BOARDS = (
     Leaderboard("cnn", "SimpleCNN", "accuracy", "desc"),
@@ -89,8 +89,8 @@ def test_a_followup_runs_in_the_grading_process_after_the_checks():
 
     from helpers import REPO
 
+    from grader.base.options import Options, Selection
     from grader.engine.runner import Task, run_tasks
-    from grader.options import Options, Selection
 
     options = Options(device="cpu", selection=Selection(exercises=("accuracy", "mse")))
     tasks = [

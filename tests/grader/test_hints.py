@@ -10,7 +10,7 @@ from helpers import FILE_STATES, REPO, run_grade
 
 from grader.apps import hints, leaks
 from grader.apps.leaks import LeakFound
-from grader.topics import TOPICS
+from grader.base.topics import TOPICS
 
 
 def _exercises(topic: str) -> list[str]:
@@ -125,8 +125,8 @@ def test_hint_whatever_state_the_learners_file_is_in(tmp_path, state):
 @pytest.fixture
 def norms_pack(monkeypatch):
     """The norms pack beside the built-in topics: its batch_norm shares resnet's name."""
-    from grader import packs, topics
     from grader.apps import learner
+    from grader.base import packs, topics
 
     _pack, norms = packs.read_pack(REPO / "tests" / "packs" / "norms")
     monkeypatch.setattr(topics, "MANIFEST", (*topics.MANIFEST, *norms))

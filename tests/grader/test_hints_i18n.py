@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from grader import defaults, i18n
 from grader.apps import hints
-from grader.topics import available_topics
+from grader.base import defaults, i18n
+from grader.base.topics import available_topics
 
 pytestmark = pytest.mark.unit
 

@@ -1,11 +1,12 @@
-"""The learner's language (grader/i18n.py): where it comes from, what English costs,
+"""The learner's language (grader/base/i18n.py): where it comes from, what English costs,
 and that text from a submission is shown as it is in any language."""
 
 from __future__ import annotations
 
 import pytest
 
-from grader import clean, defaults, i18n, report
+from grader import report
+from grader.base import clean, defaults, i18n
 from grader.checks.verdict import exercises
 from grader.checks.verdict.scoring import Report
 

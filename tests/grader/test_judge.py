@@ -309,7 +309,7 @@ def test_expect_vectorised_fails_growing_counts_and_shows_them():
 
 def test_expect_vectorised_shows_the_counts_in_the_learners_language(monkeypatch):
     """In Chinese, the list of counts is Chinese too ("7 ops for n=4" kept its "ops" and "for")."""
-    from grader import i18n
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n.refresh()

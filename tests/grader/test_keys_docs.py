@@ -1,4 +1,4 @@
-"""Every setting declared once (grader/keys.py, grader/course/keys.py, grader/packs.py's tables,
+"""Every setting declared once (grader/base/keys.py, grader/course/keys.py, grader/base/packs.py's tables,
 the commands' Click options):
 the docs' key tables are drawn from the declarations, the readers accept exactly the declared
 keys, of their declared types, and take their declared defaults."""
@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from grader import keys_docs, packs
+from grader import keys_docs
+from grader.base import packs
+from grader.base.keys import VARIABLES, names
 from grader.checks import held_out
 from grader.course.keys import CourseError, course_keys
 from grader.course.toml import load_course
-from grader.keys import VARIABLES, names
 
 pytestmark = pytest.mark.unit
 
@@ -157,8 +158,8 @@ def test_grade_author_news_pack_toml_is_commented_by_the_declarations_in_the_aut
     """The descriptions an author reads are the declarations', through the catalogue."""
     import tomllib
 
-    from grader import i18n
     from grader.authoring.scaffold import pack_toml
+    from grader.base import i18n
 
     english = pack_toml("swish")
     assert tomllib.loads(english) == {

@@ -55,7 +55,7 @@ def verdicts(path: Path, exercise: str) -> dict[str, dict]:
 
 def topic_of(exercise: str) -> str:
     """The topic declaring ``exercise`` (by the manifest: this file names no topic list)."""
-    from grader.topics import MANIFEST
+    from grader.base.topics import MANIFEST
 
     return next(t.name for t in MANIFEST if exercise in t.exercises)
 
@@ -489,7 +489,7 @@ def test_s6_11_a_sign_flipped_through_infinities_is_named_and_keyed():
 def test_s6_25_a_branch_layer_never_applied_leads(tmp_path):
     """InceptionA skipping its second 3×3 conv: its own check's checklist led; the untouched
     layer, named by the third failing check, leads now."""
-    from grader.topics import MANIFEST
+    from grader.base.topics import MANIFEST
 
     topic = next(t.name for t in MANIFEST if "InceptionA" in t.exercises)  # the exercise's topic
     path = edited(tmp_path, topic, "self.branch3x3_3(self.branch3x3_2(", "(self.branch3x3_2(")

@@ -19,11 +19,11 @@ import pytest
 from helpers import REPO, run_grade
 
 from grader.apps import leaks
+from grader.base.options import Leaderboard
 from grader.batch.leaderboard import Entry, aliases, standings
 from grader.course.keys import CourseError
 from grader.course.toml import load_course
 from grader.gradescope.config import Config
-from grader.options import Leaderboard
 
 COURSE = """
 [course]
@@ -225,8 +225,8 @@ def _autograde(archive: Path, cnn: str, env_extra: dict[str, str]) -> bytes:
 
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory) -> Path:
+    from grader.base.options import Limits, Options, Selection
     from grader.gradescope.build import build_autograder
-    from grader.options import Limits, Options, Selection
 
     selection = Selection(topics=("cnn", "mlp"), exercises=("SimpleCNN", "DiabetesNet"))
     config = Config(

@@ -389,7 +389,7 @@ def test_next_grades_the_topics_it_reads_in_one_run_of_its_cores(tmp_path, monke
     done = CliRunner().invoke(main, ["next", str(folder)])  # through main: its -h kept (test_i18n)
     assert done.exit_code == 0, done.output
     assert "nothing left to do" in done.output
-    from grader.topics import TOPICS
+    from grader.base.topics import TOPICS
 
     assert asked == [tuple(TOPICS)], asked
 
@@ -400,9 +400,9 @@ def test_a_topic_graded_by_any_command_is_read_back_by_next(tmp_path, monkeypatc
     chose: `grade exercises/tensors.py`, `grade exercises/` and `grade next` read back one another's
     (seen failing: the chosen topics were in the key, and `grade next` graded every solved topic
     afresh after `grade exercises/` had just graded them)."""
+    from grader.base.options import Options
+    from grader.base.topics import TOPICS
     from grader.engine import remembered
-    from grader.options import Options
-    from grader.topics import TOPICS
 
     monkeypatch.delenv(remembered.FRESH, raising=False)  # the test suite's: remember nothing
     folder = _copy(tmp_path, ("tensors",))

@@ -355,10 +355,10 @@ def test_a_times_file_names_students_as_the_lms_does(tmp_path, canvas):
 
 def test_gradescope_and_the_lms_files_round_scores_to_two_decimals():
     """grader/gradescope/run.py: the top-level score as Gradescope shows it (0.1 * 3 ...)."""
+    from grader.base.options import Options
     from grader.batch.gradescope_results import gradescope_results
     from grader.gradescope.config import Config
     from grader.gradescope.run import results_for
-    from grader.options import Options
 
     report = {"score": 49.99999999999999, "max_score": 50.0, "topics": [], "sandbox": "x", "notes": []}
     assert results_for(report, Config(Options().with_topics(("losses",)), "hidden"))["score"] == 50.0

@@ -1,5 +1,5 @@
 """`grade PATH` hands its topics to the grading processes longest first (the manifest of
-grader/topics.py holds each topic's measured seconds); the report keeps the teaching order."""
+grader/base/topics.py holds each topic's measured seconds); the report keeps the teaching order."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
+from grader.base.options import Options
+from grader.base.topics import LONGEST_FIRST, MANIFEST, TOPICS
 from grader.engine import runner
-from grader.options import Options
-from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS
 
 pytestmark = pytest.mark.unit
 

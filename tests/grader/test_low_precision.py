@@ -13,10 +13,10 @@ import torch
 from helpers import REPO
 from test_torch_equivalents import Trusted
 
+from grader.base.topics import available_topics
 from grader.checks import battery
 from grader.checks.cases import domain_cases
 from grader.checks.verdict.failed import CheckFailed
-from grader.topics import available_topics
 
 domain_cases.load_all()
 

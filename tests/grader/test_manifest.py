@@ -1,4 +1,4 @@
-"""The manifest (grader/depends.py): one list of everything a grade reads, from which every
+"""The manifest (grader/base/depends.py): one list of everything a grade reads, from which every
 consumer makes its key. A byte changed in any input kind after a class and a learner's topic were
 graded changes the key of every consumer: the table of checks and the remembered results (file,
 folder, ``check()``), the warm engine's signature, a class's gradebook and its Dask workers
@@ -44,7 +44,7 @@ def world(tmp_path, monkeypatch):
     """A copy of the attention pack (declaring a helper and holding a held-out set) and of the
     datasets; grader/'s member list and a catalogue copied too, so that a change reaches no
     other test's checkout (grader/'s listing is pointed at the copies)."""
-    from grader import depends, packs, topics
+    from grader.base import depends, packs, topics
     from grader.batch import version
 
     pack, data = tmp_path / "attention", tmp_path / "datasets"
@@ -80,7 +80,7 @@ def _numpy_copy(tmp_path: Path, monkeypatch) -> Path:
 
     import numpy
 
-    from grader import depends
+    from grader.base import depends
 
     folder = tmp_path / "numpy"
     folder.mkdir()
@@ -122,7 +122,7 @@ def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callabl
 
 
 def _consumers() -> dict[str, Callable[[], object]]:
-    from grader import depends, topics
+    from grader.base import depends, topics
     from grader.batch import leaderboard, version
 
     def table() -> object:
@@ -160,7 +160,7 @@ def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, m
     again when its topic's key moved (its declared helper rewritten, size and mtime kept), not by
     the suite file's mtime alone. Seen failing before: the first collection kept; and, with the
     stub in the key, collected again at each save of the learner's file."""
-    from grader import topics
+    from grader.base import topics
     from grader.engine import check_table
     from grader.engine.suites import collected as suites
 
@@ -209,7 +209,7 @@ def test_a_long_lived_process_reads_a_topic_s_domains_and_answers_again_when_the
 @pytest.mark.unit
 def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
     """A changed module of grader/ (here a copy standing for it) is another suite version."""
-    from grader import depends
+    from grader.base import depends
     from grader.batch import version
 
     code = world[0].parent / "marks.py"
@@ -227,7 +227,7 @@ def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
 def test_a_declared_read_is_shipped_where_the_suite_goes():
     """A release and an autograder carry what a topic declares it reads, where its flattened
     pack.toml names it again (packs.data_files, flattened_toml)."""
-    from grader import packs
+    from grader.base import packs
 
     pack, (topic,) = packs.read_pack(ATTENTION)
     declared = packs.Topic(**{**topic.__dict__, "reads": (ATTENTION / "domains_attention.py",)})
@@ -243,7 +243,7 @@ def test_a_helper_that_packs_share_is_declared_and_shipped_beside_the_suites(tmp
     """A helper in a folder beside the pack (shared by packs): `reads` names it, a release ships
     it where the suite finds it again (tests/shared/, beside tests/suites/). Seen failing before:
     pack.toml refused it (outside the pack's folder)."""
-    from grader import packs
+    from grader.base import packs
 
     pack = tmp_path / "attention"
     shutil.copytree(ATTENTION, pack)
@@ -261,7 +261,7 @@ def test_a_helper_that_packs_share_is_declared_and_shipped_beside_the_suites(tmp
 
 @pytest.mark.unit
 def test_pack_toml_refuses_a_read_outside_its_folder_or_missing(tmp_path):
-    from grader import packs
+    from grader.base import packs
 
     pack = tmp_path / "attention"
     shutil.copytree(ATTENTION, pack)
@@ -278,7 +278,7 @@ def test_an_undeclared_module_of_a_pack_s_folder_cannot_be_imported(tmp_path, mo
     (at the suite's first collection: `grade author validate`), a declared one imports."""
     import sys
 
-    from grader import packs
+    from grader.base import packs
     from grader.engine.suites import declared
 
     pack = tmp_path / "attention"
@@ -304,7 +304,7 @@ def _reading_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     in a folder shared by packs (beside the pack), and undeclared ones; its topics watched."""
     import sys
 
-    from grader import packs
+    from grader.base import packs
     from grader.engine.suites import declared
 
     pack, shared = tmp_path / "attention", tmp_path / "shared"
@@ -368,7 +368,7 @@ def test_an_undeclared_file_of_a_pack_or_its_shared_folder_cannot_be_read(tmp_pa
 
 @pytest.mark.unit
 def test_no_module_but_the_manifest_digests_grading_inputs():
-    """One home: grader/depends.py is the one module that hashes what a grade reads. Every other
+    """One home: grader/base/depends.py is the one module that hashes what a grade reads. Every other
     module that imports hashlib is listed here with what it hashes, none of it a grading input
     (a new one fails this test until it is reviewed)."""
     reviewed = {
@@ -392,8 +392,8 @@ def test_no_module_but_the_manifest_digests_grading_inputs():
         for path in (REPO / "grader").rglob("*.py")
         if imports.search(path.read_text(encoding="utf-8"))
     }
-    assert found - {"depends.py"} == set(reviewed), sorted(
-        found.symmetric_difference({"depends.py", *reviewed})
+    assert found - {"base/depends.py"} == set(reviewed), sorted(
+        found.symmetric_difference({"base/depends.py", *reviewed})
     )
 
 
@@ -559,7 +559,7 @@ ZIP_LEAVES = {
     "hints": "read by `grade hint` and check()'s notes, by no grade",
     "pack": "carried flattened (tests/suites/pack.toml: packs.flattened_toml)",
     "versions": "the libraries as pyproject.toml requires them, which ships; setup.sh installs them",
-    # what grader/projections.py handout_files carries, a release's rule too: the modules the
+    # what grader/course/projections.py handout_files carries, a release's rule too: the modules the
     # container's entry points and the suites import, transitively, their catalogues and snapshots
     "grader": "the grader the container runs, not every file of grader/ (tested in test_projections.py)",
 }
@@ -583,7 +583,7 @@ def test_a_rebuilt_zip_carries_every_grading_input_but_the_reviewed_kinds(tmp_pa
     the zip shipped the checkout's datasets where TORCHGRADE_DATASETS named others."""
     import os
 
-    from grader import depends, packs, topics
+    from grader.base import depends, packs, topics
     from grader.gradescope import build
 
     shutil.copytree(REPO / "datasets", tmp_path / "datasets")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader import defaults, i18n
 from grader.apps import handouts, selfcheck
+from grader.base import defaults, i18n
 
 pytestmark = pytest.mark.unit
 
@@ -49,7 +49,7 @@ def test_the_notebooks_language_is_the_one_it_was_written_in(tmp_path, capsys, m
 
 
 def test_the_set_up_cell_imports_hint_and_names_the_language(monkeypatch):
-    from grader.topics import REPO_ROOT
+    from grader.base.topics import REPO_ROOT
 
     monkeypatch.setenv(defaults.LANGUAGE_ENV, "zh_CN")
     i18n.refresh()

@@ -21,7 +21,7 @@ from types import ModuleType
 import pytest
 from helpers import REPO
 
-from grader.topics import available_topics
+from grader.base.topics import available_topics
 
 pytestmark = pytest.mark.unit
 

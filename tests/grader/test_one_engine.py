@@ -252,8 +252,8 @@ def test_where_a_command_runs_is_not_in_its_remembered_key(tmp_path, monkeypatch
     """The engine's child grades with TORCHGRADE_NO_DAEMON=1, a fresh process without it: one key
     (seen failing: what the engine kept was never read back by a fresh process, so a first
     command with no engine graded a solved file again); a variable that changes a grade is kept."""
+    from grader.base.options import Options
     from grader.engine import remembered
-    from grader.options import Options
 
     shutil.copy(REPO / "solutions" / "losses.py", tmp_path / "losses.py")
     monkeypatch.setenv("TORCHGRADE_FRESH", "")

@@ -1,5 +1,5 @@
-"""Each default lives once, in grader/defaults.py, and each grading setting is declared once, in
-grader/options.py: read from the source's syntax trees, so a second home fails here
+"""Each default lives once, in grader/base/defaults.py, and each grading setting is declared once, in
+grader/base/options.py: read from the source's syntax trees, so a second home fails here
 before it drifts from the first."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 import syntax
 from helpers import REPO
 
-from grader import defaults, options
+from grader.base import defaults, options
 
 pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
@@ -29,7 +29,7 @@ COINCIDENCES = {
 }
 
 
-# A grading setting is a field of grader/options.py's dataclasses.
+# A grading setting is a field of grader/base/options.py's dataclasses.
 SETTINGS = {
     field
     for kind in (options.Options, options.Limits, options.Selection)
@@ -126,10 +126,10 @@ def has_value(node: ast.AST) -> bool:
 
 
 def setting_declarations(root: Path) -> list[str]:
-    """Where a grading setting is declared with a default (not None) outside grader/options.py."""
+    """Where a grading setting is declared with a default (not None) outside grader/base/options.py."""
     found = []
     for relative, nodes in scanned(root):
-        if relative == "options.py":
+        if relative == "base/options.py":
             continue
         for owner, name, value in declarations(nodes):
             if name not in SETTINGS or not has_value(value):

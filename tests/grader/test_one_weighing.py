@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader import grades
 from grader.apps.course_points import Split, applied
+from grader.base import grades
 from grader.batch.causes import Note, Noted
 from grader.batch.gradebook import Override, Row
 from grader.batch.standing import Late, apply, weigh

@@ -1,4 +1,4 @@
-"""grader/options.py: one frozen bundle of settings that pickles for Dask's workers and whose
+"""grader/base/options.py: one frozen bundle of settings that pickles for Dask's workers and whose
 defaults are defaults.py's."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pickle
 
 import pytest
 
-from grader import defaults
-from grader.options import Limits, Options, Selection
+from grader.base import defaults
+from grader.base.options import Limits, Options, Selection
 
 pytestmark = pytest.mark.unit
 

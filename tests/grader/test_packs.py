@@ -1,4 +1,4 @@
-"""Exercise packs (grader/packs.py, docs/authors.md): a topic declared in a folder of its own,
+"""Exercise packs (grader/base/packs.py, docs/authors.md): a topic declared in a folder of its own,
 outside grader/, graded like the built-in ones; its pack.toml refused with one line naming the
 key; `grade author new/record/validate` on the attention pack (tests/packs/attention) and on a
 scaffolded one."""
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader import packs
+from grader.base import packs
 
 ATTENTION = REPO / "tests" / "packs" / "attention"
 WITH_ATTENTION = {packs.PACKS_ENV: "tests/packs/attention"}
@@ -204,7 +204,7 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
-    from grader import i18n
+    from grader.base import i18n
 
     catalog = Catalog(locale="zh_CN")
     catalog.add("the weights of a head", "一个头的权重")
@@ -233,7 +233,7 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
 REFUSES_A_SOLVED_PACK_STUB = """
 import sys
 from grader.apps import leaks
-from grader.topics import REPO_ROOT, of
+from grader.base.topics import REPO_ROOT, of
 reference = of("attention").solution.read_text()
 try:
     leaks.refuse({"exercises/attention.py": reference}, {}, checkout=REPO_ROOT)

@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import REPO
 
-from grader import defaults
+from grader.base import defaults
 from grader.engine.suites import collected as suites
 from grader.engine.suites.plugin import GradingPlugin, Run
 

@@ -17,7 +17,7 @@ SCRIPT = """
 import sys
 from pathlib import Path
 from grader.engine import runner
-from grader.options import Options
+from grader.base.options import Options
 folder, jobs = Path(sys.argv[1]), int(sys.argv[2])
 tasks = [runner.Task(folder, topic, False, Options()) for topic in sys.argv[3:]]
 stubs_only = all(runner.untouched_stub(task) for task in tasks)

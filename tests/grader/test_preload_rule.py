@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
+from grader.base.topics import TOPICS, suite_path
 from grader.engine.worker.preload import builds_optimizers
-from grader.topics import TOPICS, suite_path
 
 pytestmark = pytest.mark.unit
 

@@ -52,7 +52,7 @@ PRIVATE = {
     ("grader/checks/cases/derived_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
-    ("grader/depends.py", "_pytest"): "pytest",
+    ("grader/base/depends.py", "_pytest"): "pytest",
     ("grader/engine/sources/parsed.py", "_fields"): "python",  # an ast node's
     ("grader/engine/worker/pool.py", "_exit"): "python",
     ("grader/engine/pytest_compat.py", "_do_configure"): "pytest",
@@ -63,8 +63,8 @@ PRIVATE = {
     ("grader/engine/pytest_compat.py", "_pytest"): "pytest",
     ("grader/engine/pytest_compat.py", "_request"): "pytest",
     ("grader/engine/pytest_compat.py", "_setupstate"): "pytest",
-    ("grader/i18n.py", "_"): "click",  # click.<module>._, its gettext, pointed at the catalogue
-    ("grader/i18n.py", "_catalog"): "python",  # gettext.GNUTranslations._catalog
+    ("grader/base/i18n.py", "_"): "click",  # click.<module>._, its gettext, pointed at the catalogue
+    ("grader/base/i18n.py", "_catalog"): "python",  # gettext.GNUTranslations._catalog
     ("grader/sandboxed/blame.py", "_buffers"): "torch",
     ("grader/sandboxed/blame.py", "_modules"): "torch",
     ("grader/sandboxed/blame.py", "_parameters"): "torch",
@@ -209,7 +209,5 @@ def test_a_private_read_is_seen_however_it_is_written(source, name):
 
 
 def test_grader_own_private_names_are_not_a_library_s():
-    source = (
-        "from grader.engine import workers\nfrom grader.i18n import _\n\nworkers._servers.clear()\n_('x')\n"
-    )
+    source = "from grader.engine import workers\nfrom grader.base.i18n import _\n\nworkers._servers.clear()\n_('x')\n"
     assert private_reads(source) == set()

@@ -2,7 +2,7 @@
 notebook and the Gradescope zip carry every clause that decides points (a suite's ``OFF_LIMITS``,
 ``VECTORISED``, ``DIMENSION_COUNTS``; a pack's topic keys; a course assignment's points, twin rule,
 late policy and extensions), or the field is on the instructor-only list with its reason
-(grader/projections.py). A pack forbidding ``F.conv1d``, written here as tests/packs/attention
+(grader/course/projections.py). A pack forbidding ``F.conv1d``, written here as tests/packs/attention
 is, released for a course: a call of it costs points in the release as on every official path."""
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from grader import defaults, packs
 from grader.apps.course_points import split_of
 from grader.apps.release import public_suite
+from grader.base import defaults, packs
 from grader.course import toml as course
+from grader.course.projections import HANDOUTS, SUITE_FIELDS, carried, instructor_only
 from grader.gradescope.config import Config, assignment_fields
-from grader.projections import HANDOUTS, SUITE_FIELDS, carried, instructor_only
 
 PACK = {
     "pack.toml": """\
@@ -141,7 +141,7 @@ def declaration_fields() -> dict[str, set[str]]:
 @pytest.mark.parametrize("handout", HANDOUTS)
 def test_every_declaration_field_is_carried_or_instructor_only(handout):
     """A field a declaration gains (a suite's new clause, a pack key, a course key) fails here
-    until the release and the zip carry it or grader/projections.py says why the instructor keeps it."""
+    until the release and the zip carry it or grader/course/projections.py says why the instructor keeps it."""
     assert suite_fields_read() == set(SUITE_FIELDS)
     for declaration, fields in declaration_fields().items():
         carried_here, kept = carried(handout)[declaration], instructor_only(handout)[declaration]
@@ -205,7 +205,7 @@ PATHS = ("stub", "domains", "answers")
 @pytest.mark.parametrize("handout", HANDOUTS)
 @pytest.mark.parametrize("pack", ["attention", "norms"])
 def test_a_hand_out_carries_each_topic_field_it_lists(handout, pack, tmp_path):
-    """A pack's topic in a release or a zip: each field grader/projections.py says it carries is
+    """A pack's topic in a release or a zip: each field grader/course/projections.py says it carries is
     there, equal; the reference is not."""
     topic = packs.read_pack(REPO / "tests" / "packs" / pack)[1][0]
     laid = _laid_out(topic, handout, tmp_path)
@@ -271,10 +271,10 @@ def test_a_course_key_is_one_declaration_edit(tmp_path, monkeypatch):
     import zipfile
 
     from grader import keys_docs
+    from grader.base.keys import Kept, setting
+    from grader.base.options import Options
     from grader.course import keys as course_keys
     from grader.gradescope.build import build_autograder
-    from grader.keys import Kept, setting
-    from grader.options import Options
 
     stars = setting(
         "whole number",
@@ -304,13 +304,13 @@ def test_a_course_key_is_one_declaration_edit(tmp_path, monkeypatch):
 
 @pytest.mark.unit
 def test_the_release_and_the_zip_carry_files_by_one_rule(tmp_path, monkeypatch):
-    """Both hand-outs' file lists come from grader/projections.py ``handout_files``: a file the
+    """Both hand-outs' file lists come from grader/course/projections.py ``handout_files``: a file the
     rule gains is in both, and each carries the grader its entry points import, not the
     instructor's tools. Before: the release took the import closure of grader/, the zip every
     file of grader/ and exercises/ (the benchmark, the .po sources, other topics' stubs)."""
     from grader.apps import release
+    from grader.course.projections import handout_files
     from grader.gradescope import build
-    from grader.projections import handout_files
 
     planted = tmp_path / "planted.txt"
     planted.write_text("one rule")

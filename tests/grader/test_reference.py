@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.topics import available_topics
+from grader.base.topics import available_topics
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from helpers import REPO
 from pty_run import PtyRun, run_in_pty
 
 from grader.apps import leaks
-from grader.topics import available_topics, suite_path
+from grader.base.topics import available_topics, suite_path
 
 pytestmark = pytest.mark.e2e
 

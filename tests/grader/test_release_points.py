@@ -12,7 +12,7 @@ import sys
 import pytest
 from helpers import REPO
 
-from grader import grades
+from grader.base import grades
 
 COURSE = """\
 [course]

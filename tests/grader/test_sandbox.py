@@ -10,12 +10,12 @@ import torch
 from planted import unheld
 from torch import nn  # the probes' `nn` in the worker
 
+from grader.base.topics import REPO_ROOT
 from grader.engine.staging import stage
 from grader.engine.worker import proc, workers
 from grader.engine.worker.client import TopicSession
 from grader.engine.worker.problems import SubmissionError
 from grader.engine.worker.sandbox import sandbox_status
-from grader.topics import REPO_ROOT
 
 pytestmark = [
     pytest.mark.engine,

@@ -15,16 +15,16 @@ import pytest
 from helpers import REPO
 from planted import unheld
 
-from grader import defaults
 from grader.apps.release import public_suite
 from grader.apps.selfcheck import CheckResult
+from grader.base import defaults
+from grader.base.topics import suite_path
 from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
 from grader.checks.verdict.scoring import Report, TopicResult
 from grader.engine.suites import collected as suites
 from grader.report import to_table
-from grader.topics import suite_path
 
 pytestmark = pytest.mark.engine
 

@@ -10,9 +10,9 @@ import zlib
 import pytest
 from helpers import REPO, grade_json
 
+from grader.base.topics import exercises
 from grader.engine import check_table
 from grader.engine.subset import submission as subset
-from grader.topics import exercises
 
 KIT = '"gra" + "der.sand" + "boxed.pro" + "be_kit"'  # the recorder's module, its name built at run time
 PACKED = base64.b64encode(zlib.compress(b"def mse(a, b):\n    return ((a - b) ** 2).mean()\n")).decode()

@@ -61,7 +61,7 @@ def test_topics_with_exercises_keeps_the_topics_that_hold_one():
 @pytest.mark.parametrize("text", ["", "\ufeff" + "def mse(:\n", "def mse(y_hat, y\n"])
 def test_the_exercises_come_from_the_topic_not_from_the_learners_file(tmp_path, monkeypatch, text):
     """A checkout's exercises/ is the learner's own file, in whatever state their editor left it."""
-    from grader import topics
+    from grader.base import topics
 
     kept = exercise_names("losses")
     (tmp_path / "exercises").mkdir()

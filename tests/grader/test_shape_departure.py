@@ -168,7 +168,7 @@ def test_the_layer_probe_answers_through_the_worker(session_for):
 def test_the_departure_reads_chinese(monkeypatch):
     from test_zh_complete import FALLBACKS, english_left
 
-    from grader import i18n
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n.refresh()

@@ -18,7 +18,7 @@ import textwrap
 import pytest
 from helpers import REPO, run_grade
 
-from grader import defaults
+from grader.base import defaults
 from grader.similarity.compare import REFERENCE as ANSWER
 from grader.similarity.compare import WHOLE_TOPIC, Settings, compare_topic
 from grader.similarity.normalise import units

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from grader.topics import REPO_ROOT, available_topics
+from grader.base.topics import REPO_ROOT, available_topics
 
 pytestmark = pytest.mark.unit
 

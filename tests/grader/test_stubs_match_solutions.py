@@ -22,7 +22,7 @@ from functools import cache
 
 import pytest
 
-from grader.topics import REPO_ROOT, TOPICS
+from grader.base.topics import REPO_ROOT, TOPICS
 
 pytestmark = pytest.mark.unit
 

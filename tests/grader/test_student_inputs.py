@@ -24,12 +24,12 @@ import torch
 import torch.nn.functional as F
 from helpers import REPO, run_grade
 
+from grader.base.options import Options, Selection
+from grader.base.topics import available_topics
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.checks import inputs
 from grader.engine.runner import Task, grade_topic
 from grader.engine.worker.client import TopicSession
-from grader.options import Options, Selection
-from grader.topics import available_topics
 
 SEED = "fall-2025"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from grader.base.options import SubmissionLimits
 from grader.course.keys import CourseError
 from grader.course.toml import load_course
 from grader.gradescope import quota
 from grader.gradescope.config import Config
-from grader.options import SubmissionLimits
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
 EARLIER = {"score": 7.0, "output": "Score: 7/30", "tests": [{"name": "mse", "score": 7.0, "max_score": 30.0}]}
@@ -153,8 +153,8 @@ def test_run_autograder_over_the_day_keeps_the_last_graded_score(tmp_path):
 
     from helpers import REPO
 
+    from grader.base.options import Limits, Options
     from grader.gradescope.build import build_autograder
-    from grader.options import Limits, Options
 
     config = Config(
         Options(limits=Limits(timeout=60.0)).with_topics(("losses",)),
@@ -276,7 +276,7 @@ def test_the_policy_decides_the_count_where_times_are_unknown():
 @pytest.mark.unit
 def test_the_refusal_is_in_the_courses_language(monkeypatch):
     """The refused submission's text goes through the catalogue (English only on main)."""
-    from grader import i18n
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n.refresh()

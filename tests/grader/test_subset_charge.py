@@ -13,7 +13,7 @@ import pytest
 from fair_code import COSTS_ITS_EXERCISE, UNRUN, module_of
 from helpers import REPO
 
-from grader import topics
+from grader.base import topics
 from grader.engine.sources import parsed
 from grader.engine.subset import charge as subset_charge
 from grader.engine.subset import submission as subset

@@ -13,11 +13,11 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
-from grader import packs
+from grader.base import packs
+from grader.base.topics import exercises
 from grader.checks.verdict.scoring import TestResult as Checked
 from grader.checks.verdict.scoring import TopicResult
 from grader.engine.loops import over_data
-from grader.topics import exercises
 
 VECTORISED = ("row_normalize", "pairwise_sq_dists", "matmul")  # suite_tensors.VECTORISED
 SOLUTION = (REPO / "solutions" / "tensors.py").read_text()

@@ -140,7 +140,7 @@ def test_nothing_that_compiles_loads_or_spawns_is_allowed():
 def test_the_member_lists_advice_is_in_the_learners_language(monkeypatch, dotted):
     """A member the list does not record, a module outside it, a listed module's other member:
     the advice is Chinese in Chinese (it kept its English)."""
-    from grader import i18n
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n.refresh()

@@ -16,8 +16,8 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
+from grader.base.topics import available_topics, exercises
 from grader.engine.subset import twins as subset_twins
-from grader.topics import available_topics, exercises
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
 # correctly through a function its docstring puts off limits

@@ -19,7 +19,7 @@ TASKS_IN_ONE_PROCESS = """
 import json, sys
 from pathlib import Path
 from grader.engine.suites import collected as suites
-from grader.options import Options, Selection
+from grader.base.options import Options, Selection
 from grader.engine.runner import Task, run_tasks
 
 solution, stub, endless = (Path(p) for p in sys.argv[1:4])

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.base.topics import SYMPY_FREE, TOPICS, suite_path
 from grader.engine.worker import sympy_need
-from grader.topics import SYMPY_FREE, TOPICS, suite_path
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -92,9 +92,9 @@ def test_a_class_folder_is_sympy_free_only_when_plainly_so(tmp_path: Path) -> No
 
 @pytest.mark.engine
 def test_a_zygote_without_sympy_grades_a_free_topics_reference_in_full() -> None:
+    from grader.base.options import Options
     from grader.engine import runner
     from grader.engine.worker import workers
-    from grader.options import Options
 
     earlier = workers._servers.pop(False, None)  # this process's zygote from an earlier test
     if earlier is not None:

@@ -1,4 +1,4 @@
-"""One manifest of topics (grader/topics.py, from the packs) and the "Adding a topic to the
+"""One manifest of topics (grader/base/topics.py, from the packs) and the "Adding a topic to the
 built-in pack" checklist of docs/authors.md: every item of the checklist holds for every topic of the manifest, and the
 checklist names every file the repository holds per topic and every file naming all the topics
 (both derived from the repository, so a new kind of per-topic file without its line fails)."""
@@ -17,8 +17,8 @@ from helpers import REPO
 from test_clause_matrix import MATRIX
 from test_domains import STATED
 
+from grader.base.topics import LONGEST_FIRST, MANIFEST, TOPICS, Topic, exercises
 from grader.checks import battery
-from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS, Topic, exercises
 
 pytestmark = pytest.mark.unit
 

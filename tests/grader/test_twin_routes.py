@@ -13,9 +13,9 @@ import pytest
 from helpers import run_grade
 from test_subset_twins import IMPORTS, charged, rules, solution
 
+from grader.base.topics import exercises
 from grader.engine.subset import submission as subset
 from grader.engine.subset import twins as subset_twins
-from grader.topics import exercises
 
 _ENTROPY = "lambda p: torch.distributions.Categorical(probs=p).entropy()"
 _CALLS = "\n\ndef entropy(p):\n    return _T['e'](p)\n"

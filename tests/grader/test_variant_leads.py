@@ -226,7 +226,7 @@ def lead(path: Path, exercise: str, language: str) -> str:
 
 def topic_of(exercise: str) -> str:
     """The topic declaring ``exercise`` (by the manifest: this file names no topic list)."""
-    from grader.topics import MANIFEST
+    from grader.base.topics import MANIFEST
 
     return next(t.name for t in MANIFEST if exercise in t.exercises)
 

@@ -329,9 +329,9 @@ def test_a_wrong_layer_size_names_the_learners_class_never_a_probes_label(tmp_pa
 
 @pytest.mark.unit
 def test_gradescope_carries_the_twin_rule_and_scores_with_it():
+    from grader.base.options import Options
     from grader.gradescope.config import AutograderProblem, Config
     from grader.gradescope.run import results_for
-    from grader.options import Options
 
     options = Options().with_topics(("losses",))
     points = {"losses.cross_entropy": 4.0}

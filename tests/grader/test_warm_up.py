@@ -24,8 +24,8 @@ from grader.apps import warm
 from grader.checks.verdict import callees
 from grader.engine.worker import client
 from grader.engine.runner import Task, run_tasks
-from grader.options import Options
-from grader.topics import REPO_ROOT
+from grader.base.options import Options
+from grader.base.topics import REPO_ROOT
 
 warm._read_probes(["losses"], 60.0)
 before = [client._source.cache_info().misses, callees.probe_names.cache_info().misses]

@@ -15,7 +15,7 @@ import pytest
 from helpers import GRADE, REPO, run_grade
 
 from grader.apps.watch import Settings, targets
-from grader.options import Options
+from grader.base.options import Options
 
 STARTUP = 300.0  # generous: a loaded CI machine may be slow to start; only the stated bound is timed
 

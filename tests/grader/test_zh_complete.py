@@ -18,7 +18,7 @@ import catalogue
 import pytest
 from helpers import REPO
 
-from grader import i18n
+from grader.base import i18n
 from grader.checks.hints import blamed
 from grader.engine.worker import client, probe_words, problems
 

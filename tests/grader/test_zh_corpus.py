@@ -16,10 +16,10 @@ import pytest
 from helpers import REPO
 from test_zh_complete import FALLBACKS, english_left
 
-from grader import i18n
 from grader import report as render
+from grader.base import i18n
+from grader.base.options import Options, Selection
 from grader.engine.runner import grade
-from grader.options import Options, Selection
 
 pytestmark = pytest.mark.engine
 

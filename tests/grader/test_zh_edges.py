@@ -25,8 +25,8 @@ import pytest
 from helpers import GRADE, REPO, release_copy, run_grade
 from test_zh_complete import FALLBACKS, FOREIGN
 
-from grader import i18n
-from grader.topics import TOPICS
+from grader.base import i18n
+from grader.base.topics import TOPICS
 
 ZH = {"TORCHGRADE_LANG": "zh_CN"}
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")  # Chinese, and its full-width punctuation

@@ -20,7 +20,7 @@ from helpers import GRADE, REPO, release_copy
 from test_zh_complete import FALLBACKS
 from test_zh_edges import COMMAND, NAMES, _exercises
 
-from grader.topics import TOPICS
+from grader.base.topics import TOPICS
 
 ZH = {"TORCHGRADE_LANG": "zh_CN"}
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
@@ -145,8 +145,8 @@ def _notebook(path: Path, code: str) -> Path:
 
 @pytest.fixture
 def in_chinese(monkeypatch):
-    from grader import i18n
     from grader.apps import selfcheck
+    from grader.base import i18n
 
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n.refresh()

@@ -14,7 +14,7 @@ import torch
 from helpers import REPO, run_grade
 from test_zh_complete import FALLBACKS, english_left
 
-from grader import i18n
+from grader.base import i18n
 from grader.engine.worker import doctor, sandbox
 
 
@@ -72,7 +72,7 @@ def test_doctor_speaks_chinese_for_every_finding(monkeypatch):
 @pytest.mark.usefixtures("chinese")
 def test_next_names_every_exercise_in_chinese(tmp_path):
     from grader.apps import learner
-    from grader.topics import TOPICS
+    from grader.base.topics import TOPICS
 
     for topic in TOPICS:
         for name in learner.exercise_names(topic):

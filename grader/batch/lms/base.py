@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import grader.grades as grade_rule
-from grader import defaults
+import grader.base.grades as grade_rule
+from grader.base import defaults
 from grader.batch.gradebook import Row
 
 EXCUSED = "EX"  # what an excused student's cell holds (Canvas's own word; Moodle leaves it blank)
@@ -150,7 +150,7 @@ class Grades:
 
 
 def lms_grade(row: Row | None, missing: str) -> float | str | None:
-    """The student's grade, as every output gives it: points (grader/grades.py), :data:`EXCUSED`,
+    """The student's grade, as every output gives it: points (grader/base/grades.py), :data:`EXCUSED`,
     or None (blank: nothing to say, the LMS keeps what it had). A submission that could not be
     graded through the student's doing counts 0; one our grader failed on (``crashed``) is blank;
     no submission is 0 with ``--missing zero``, else blank."""

@@ -25,7 +25,7 @@ import re
 import zipfile
 from pathlib import Path
 
-import grader.grades as grade_rule
+import grader.base.grades as grade_rule
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import (
     Grades,

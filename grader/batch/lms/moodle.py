@@ -24,7 +24,7 @@ import html
 import re
 from pathlib import Path
 
-import grader.grades as grade_rule
+import grader.base.grades as grade_rule
 from grader.batch.lms.base import (
     Grades,
     LmsName,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import grader.grades as grade_rule
+import grader.base.grades as grade_rule
 from grader.batch.lms.base import (
     EXCUSED,
     Grades,

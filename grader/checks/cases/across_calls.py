@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.base.i18n import N_, _
 from grader.checks import domains
 from grader.checks.judging.judge import expect_close
 from grader.checks.verdict.described import describe
 from grader.checks.verdict.failed import fail
-from grader.i18n import N_, _
 
 AGAIN = N_("%(case)s, call %(number)d on the same object against a new object's")
 

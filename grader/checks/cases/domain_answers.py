@@ -16,8 +16,8 @@ from typing import Any
 
 import torch
 
-from grader import depends
-from grader.topics import of
+from grader.base import depends
+from grader.base.topics import of
 
 # A release's copy of the answers says so, with how much wider than the docstring's tolerance it
 # is judged (grader/checks/taught_answers.py): the exact answers have no such key
@@ -31,7 +31,7 @@ def key(topic: str, name: str) -> str:
 
 def stored(store: Path) -> dict[str, Any]:
     """Every answer stored in ``store``, read once a process (a long-lived engine reads them
-    before it forks), again where the file changed (:func:`grader.depends.stamp`)."""
+    before it forks), again where the file changed (:func:`grader.base.depends.stamp`)."""
     return _stored(store, depends.stamp(store.stat()))
 
 

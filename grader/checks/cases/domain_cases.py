@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 
-from grader import depends
+from grader.base import depends
+from grader.base.topics import MANIFEST, of
 from grader.checks.cases import derived_cases, domain_cases_derived
 from grader.checks.domains import REGISTRY
-from grader.topics import MANIFEST, of
 
 __all__ = ["REGISTRY", "load", "load_all"]
 _loaded: dict[str, depends.Signature] = {}  # topic -> its domains' files as declared

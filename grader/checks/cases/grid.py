@@ -12,9 +12,9 @@ from typing import Any
 
 import torch
 
+from grader.base.packs import all_topics
 from grader.checks.cases import domain_cases
 from grader.checks.domains import AXES, Case, Domain, _leaves
-from grader.packs import all_topics
 
 # What every case of a kind walks by construction (grader/checks/cases/battery_walks.py records it)
 BUILT_IN = {

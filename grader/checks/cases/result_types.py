@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.base.i18n import N_
 from grader.checks.verdict.failed import TYPE, fail
-from grader.i18n import N_
 
 TYPES = N_(
     "return the types the docstring states: a tensor where it says a tensor (not a numpy array), "

@@ -10,9 +10,9 @@ import ast
 import re
 from typing import Any
 
-from grader import clean
+from grader.base import clean
+from grader.base.i18n import N_, _
 from grader.checks.verdict.error_types import NUMPY, VALUES_INDICES
-from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from grader.base.i18n import N_, _
 from grader.checks import domains
-from grader.i18n import N_, _
 from grader.sandboxed import probe_kit as kit
 
 # a submodule's name as the learner's code may spell it (an attribute, a Sequential's index)

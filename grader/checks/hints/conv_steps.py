@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from grader.i18n import N_, _
+from grader.base.i18n import N_, _
 
 # torch's words for a reshape whose element count is not the tensor's
 _RESHAPE = re.compile(r"shape '\[([-\d, ]*)\]' is invalid for input of size (\d+)")

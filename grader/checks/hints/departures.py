@@ -17,11 +17,11 @@ from typing import Any, NamedTuple
 import torch
 from torch import nn
 
-from grader import clean
+from grader.base import clean
+from grader.base.i18n import N_, _, text
 from grader.checks import probes
 from grader.checks.hints import blamed
 from grader.checks.verdict.failed import CheckFailed, hinted, worded
-from grader.i18n import N_, _, text
 from grader.sandboxed.blame import SETTINGS
 
 SIZING = ("in_channels", "in_features", "num_features")  # what a layer's input must have

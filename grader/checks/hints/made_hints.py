@@ -13,8 +13,8 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_, _
 from grader.checks import domains
-from grader.i18n import N_, _
 from grader.sandboxed.kit_steps import MADE_DTYPES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]{0,40}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from grader.i18n import N_, _
+from grader.base.i18n import N_, _
 
 When = Callable[[torch.Tensor, torch.Tensor], bool]
 

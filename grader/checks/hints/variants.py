@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import torch
 
+from grader.base.i18n import N_
 from grader.checks.hints.conv_steps import ONE_AXIS
 from grader.checks.hints.relations import Keyed, Shaped, When, along_other_dim, equals, merges
-from grader.i18n import N_
 
 OTHER_DIM = N_(
     "these are the values along the other dimension: each column (dim 0) reduced where each row's "

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from grader import defaults
-from grader.i18n import N_, _
+from grader.base import defaults
+from grader.base.i18n import N_, _
 
 Curve = dict[str, Any]
 BARS = "▁▂▃▄▅▆▇█"

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from grader.checkout import datasets_dir
+from grader.base.checkout import datasets_dir
 
 DATASETS_DIR = datasets_dir()
 

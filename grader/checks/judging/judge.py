@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_, _, text
 from grader.checks.hints import made_hints
 from grader.checks.hints.relations import (
     FLOAT32_ULPS,
@@ -46,7 +47,6 @@ from grader.checks.verdict.failed import (
     mistake_cause,
     worded,
 )
-from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, STARVED, SUBCLASS_MARK
 
 

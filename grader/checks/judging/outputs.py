@@ -7,8 +7,8 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_
 from grader.checks.verdict.failed import expect
-from grader.i18n import N_
 
 
 def expect_logits(outputs: Any, what: str) -> None:

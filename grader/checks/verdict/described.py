@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from grader.i18n import N_, _
+from grader.base.i18n import N_, _
 
 DESCRIBED = 120  # characters of a described value: its type, then the start of its repr
 NUMBER = frozenset("0123456789.eE+-")  # what a number's repr is written with

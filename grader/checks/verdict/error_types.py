@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import re
 
-from grader.i18n import N_, _
+from grader.base.i18n import N_, _
 
 # torch's own exception types a graded function can raise, each with the module that defines it
 # (tests/grader/test_causes.py finds each there); torch's C++ errors arrive as builtins' types.

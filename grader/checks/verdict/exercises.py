@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from grader import clean, grades
+from grader.base import clean, grades
+from grader.base.i18n import _, ngettext
 from grader.checks.verdict.error_types import error_hint
 from grader.checks.verdict.failed import TYPE
 from grader.checks.verdict.shown import CheckRow, hidden_said, shown_message
-from grader.i18n import _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
 # "check": only the checks that saw the twin fail (the behaviour before the rule).
@@ -455,7 +455,7 @@ def judge(
     ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback).
     ``called``: the checks of exercises the run did not choose that its failing checks called,
     read only to lead a caller with its broken callee (:func:`callee_of`).
-    The points are those every reader is shown (grader/grades.py): the maxima split the checks'
+    The points are those every reader is shown (grader/base/grades.py): the maxima split the checks'
     whole in cents that add up to it (three exercises sharing 19 points: 6.34, 6.33, 6.33)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")

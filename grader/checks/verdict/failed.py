@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any, NoReturn
 
-from grader.i18n import N_, _, text
+from grader.base.i18n import N_, _, text
 
 
 class CheckFailed(AssertionError):
@@ -39,7 +39,7 @@ class TwinUsed(CheckFailed):
 
 def worded(what: str, expected: str, got: str) -> str:
     """ "WHAT: expected EXPECTED, got GOT." in the learner's language; each part a suite wrote
-    as a constant or an f-string is looked up in the catalogue (grader/i18n.py's :func:`text`),
+    as a constant or an f-string is looked up in the catalogue (grader/base/i18n.py's :func:`text`),
     the rest is shown as it is."""
     return _("%(what)s: expected %(expected)s, got %(got)s.") % {
         "what": text(what),

@@ -14,8 +14,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from grader import clean
-from grader.i18n import _
+from grader.base import clean
+from grader.base.i18n import _
 
 # A notebook's graded module: its file name, and each of its lines' (cell label, line in the cell)
 Origin = Callable[[int], "tuple[str, int] | None"]

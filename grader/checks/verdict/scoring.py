@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from grader import grades
+from grader.base import grades
+from grader.base.i18n import N_, _, ngettext
 from grader.checks.verdict.exercises import DEFAULT_TWIN, Exercise, judge
 from grader.checks.verdict.shown import KIND_NAMES
-from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
 # How a person reads each status (the report's column headings, a check() table's status column)
@@ -153,7 +153,7 @@ class TopicResult:
 
     @property
     def score(self) -> float:
-        """The sum of the exercises' shown points (grader/grades.py: a whole is its parts' sum)."""
+        """The sum of the exercises' shown points (grader/base/grades.py: a whole is its parts' sum)."""
         return grades.added(e.points for e in self.exercises)
 
     @property

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader import clean
-from grader.i18n import N_, _
+from grader.base import clean
+from grader.base.i18n import N_, _
 
 # One check of a report, as grader/checks/verdict/scoring.py's TestResult.to_json writes it.
 CheckRow = dict[str, Any]

@@ -9,9 +9,9 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_, _
 from grader.checks.verdict.described import describe
 from grader.checks.verdict.failed import expect, fail
-from grader.i18n import N_, _
 
 
 def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:

@@ -3,7 +3,7 @@ times its kind's weight, and an exercise's shown points on the course's scale.""
 
 from __future__ import annotations
 
-from grader import grades
+from grader.base import grades
 from grader.checks.verdict.exercises import Exercise
 from grader.checks.verdict.shown import CheckRow
 

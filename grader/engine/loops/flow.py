@@ -13,6 +13,7 @@ import collections
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
+from grader.base.i18n import _
 from grader.engine.loops.program import MODULE, Program, kind
 from grader.engine.loops.values import (
     CONSTANT,
@@ -30,7 +31,6 @@ from grader.engine.loops.values import (
 )
 from grader.engine.sources import parsed
 from grader.engine.subset.shapes import arguments
-from grader.i18n import _
 
 _TICK = 64  # readings between two looks at the clock
 Finding = tuple[str, int, str, int]  # file, line, what, order of finding

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from grader.base.i18n import N_, _
 from grader.checks.verdict import places
 from grader.checks.verdict.failed import hinted, worded
 from grader.checks.verdict.scoring import TopicResult
@@ -23,7 +24,6 @@ from grader.engine.loops.values import COMPREHENSION
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.shapes import arguments
-from grader.i18n import N_, _
 
 HINT = N_(
     "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
@@ -58,7 +58,7 @@ def stated(topic: str) -> dict[str, tuple[int, frozenset[str]]]:
     parameters')}: what the checks pass, by place or by name (a parameter the learner adds, with a
     default, keeps it). Read from the stub as its pack hands it out (the learner's copy, where a
     release has them edit it: theirs can only say more parameters are passed)."""
-    from grader.topics import stub_file
+    from grader.base.topics import stub_file
 
     try:
         tree = parsed.tree(stub_file(topic).read_bytes())

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from grader.i18n import N_
+from grader.base.i18n import N_
 
 COMPREHENSION = N_("a comprehension")
 RECURSION = N_("recursion in %(name)s")

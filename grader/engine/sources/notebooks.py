@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.defaults import NOTEBOOK_MAX_BYTES
+from grader.base.defaults import NOTEBOOK_MAX_BYTES
+from grader.base.i18n import _
+from grader.base.topics import TOPICS
 from grader.engine.sources import cell_python, parsed
-from grader.i18n import _
-from grader.topics import TOPICS
 
 METADATA_KEY = "torchgrade"
 # Cell magics whose body is Python run in the notebook's namespace: their definitions count.

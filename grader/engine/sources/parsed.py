@@ -20,9 +20,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Container
 from typing import Generic, TypeVar
 
-from grader.defaults import SOURCE_MAX_BYTES as MAX_BYTES
-from grader.defaults import SOURCE_MAX_DEPTH as MAX_DEPTH
-from grader.defaults import SOURCE_READ_SECONDS as READ_SECONDS
+from grader.base.defaults import SOURCE_MAX_BYTES as MAX_BYTES
+from grader.base.defaults import SOURCE_MAX_DEPTH as MAX_DEPTH
+from grader.base.defaults import SOURCE_READ_SECONDS as READ_SECONDS
 
 
 class OverBudget(ValueError):

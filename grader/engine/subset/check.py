@@ -8,6 +8,7 @@ import ast
 import builtins
 import functools
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.aliases import aliases
@@ -28,14 +29,13 @@ from grader.engine.subset.shapes import (
     reaches_class,
     writes_a_file,
 )
-from grader.i18n import N_
 from grader.sandboxed import subset_members as members
 
 CLASS_INSTEAD = N_(
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
 INSTALL = "define the function in its own file, and import it where you use it"
-# a module held as a value: templates whose {0} the learner's language keeps (grader.i18n.text)
+# a module held as a value: templates whose {0} the learner's language keeps (grader.base.i18n.text)
 MODULE_AS_VALUE = N_("the module {0} as a value")
 WRITE_WHERE_USED = N_("write {0} where you use it")
 MAKE_A_CLASS = N_("write a class statement, and call your class by its name")

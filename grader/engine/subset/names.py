@@ -14,10 +14,10 @@ import importlib.util
 from collections.abc import Iterable
 from types import ModuleType
 
+from grader.base.i18n import N_
 from grader.engine.subset import aliases as subset_aliases
 from grader.engine.subset import rules
 from grader.engine.subset.shapes import dunder, private
-from grader.i18n import N_
 from grader.sandboxed import subset_members as members
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grader.base.i18n import N_, _, ngettext, text
 from grader.checks.verdict import places
-from grader.i18n import N_, _, ngettext, text
 
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
 REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learner's language words it

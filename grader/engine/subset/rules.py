@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 
-from grader.i18n import N_
+from grader.base.i18n import N_
 from grader.sandboxed import subset_members as members
 
 # Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with

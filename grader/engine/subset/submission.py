@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from grader.base.i18n import N_, _, ngettext, text
 from grader.checks.verdict import places
 from grader.checks.verdict.exercises import REFUSED
 from grader.checks.verdict.scoring import TopicResult
@@ -45,7 +46,6 @@ from grader.engine.subset.check import check
 from grader.engine.subset.facts import Facts
 from grader.engine.subset.names import member_problem
 from grader.engine.subset.refusal import NOT_ALLOWED, Refusal
-from grader.i18n import N_, _, ngettext, text
 
 __all__ = [
     "NOT_ALLOWED",
@@ -233,7 +233,7 @@ class Verdict:
 def exercises_of(topic: str) -> tuple[str, ...]:
     """The topic's exercises (its stub's public functions and classes); none for a topic without
     a stub here, whose refused lines then cost the whole topic as before."""
-    from grader.topics import exercises
+    from grader.base.topics import exercises
 
     try:
         return exercises(topic)

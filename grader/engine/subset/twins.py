@@ -29,6 +29,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from grader.base.i18n import N_, _
 from grader.checks.judging.judge import TWIN_HINT
 from grader.checks.verdict import places
 from grader.checks.verdict.exercises import TWIN
@@ -42,7 +43,6 @@ from grader.engine.subset.binds import Meaning
 from grader.engine.subset.charge import reachable
 from grader.engine.subset.scopes import Scopes
 from grader.engine.subset.shapes import chain
-from grader.i18n import N_, _
 from grader.sandboxed import subset_members as members
 
 _DOTTED = re.compile(r"^(?:\.\w+\(\)|@|[A-Za-z_][\w.]*\*?)$")

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader import defaults, depends
+from grader.base import defaults, depends
+from grader.base.topics import MANIFEST, of, suite_path, suites_dir
 from grader.checks.verdict.scoring import TestResult
 from grader.engine import check_table, pytest_compat
 from grader.engine.check_table import Row
@@ -25,7 +26,6 @@ from grader.engine.suites import declared, plugin
 from grader.engine.suites.backstop import Backstop
 from grader.engine.suites.lean import LeanProtocol
 from grader.engine.suites.plugin import Collector, GradingPlugin, Run
-from grader.topics import MANIFEST, of, suite_path, suites_dir
 
 __all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
 
@@ -134,7 +134,7 @@ class CollectedSuite:
             "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
-        declared.install(MANIFEST)  # its pack's undeclared files refused (grader/depends.py)
+        declared.install(MANIFEST)  # its pack's undeclared files refused (grader/base/depends.py)
         with _quiet() as output, declared.watching() as refused:
             try:
                 plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from grader import depends
-from grader.packs import Topic
+from grader.base import depends
+from grader.base.packs import Topic
 
 CACHES = "__pycache__"  # what Python writes and reads beside a declared module
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from grader import defaults
+from grader.base import defaults
 from grader.engine.suites import plugin
 
 # the options, each a field of the Run it becomes, with pytest's words for it (--submission-topic

@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import clean, defaults, topics
+from grader.base import clean, defaults, topics
+from grader.base.i18n import N_, _
 from grader.checks import inputs
 from grader.checks.hints import conv_steps, made_hints
 from grader.checks.verdict.error_types import error_cause
@@ -40,14 +41,13 @@ from grader.engine.worker.problems import (
     exercise_of,
 )
 from grader.engine.worker.sandbox import Limits
-from grader.i18n import N_, _
 
 
 @dataclass(frozen=True, kw_only=True)
 class Run:
     """What one task grades and how: the :class:`GradingPlugin`'s input, one per task. Its
     limits and device have no default here: they come from the task's Options (the runner) or
-    from the hand run's options, whose defaults are grader/defaults.py's."""
+    from the hand run's options, whose defaults are grader/base/defaults.py's."""
 
     submission: Path
     submission_topic: str | None = None  # the topic a single .py file answers

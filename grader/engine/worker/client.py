@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from grader import clean, topics
+from grader.base import clean, topics
+from grader.base.defaults import boot_seconds
+from grader.base.i18n import N_, _
 from grader.checks.verdict import callees, places
-from grader.defaults import boot_seconds
 from grader.engine.check_table import still_raises
 from grader.engine.worker import probe_words
 from grader.engine.worker.frames import CpuExceeded, next_frame
@@ -44,7 +45,6 @@ from grader.engine.worker.problems import (
 from grader.engine.worker.remaking import RECENT_CALLS, Call
 from grader.engine.worker.sandbox import Limits
 from grader.engine.worker.workers import keep_one_ahead, read_sources, start_worker
-from grader.i18n import N_, _
 from grader.sandboxed import channel
 
 BOOTING = N_("starting Python and torch")

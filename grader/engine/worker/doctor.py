@@ -19,9 +19,9 @@ from pathlib import Path
 
 import click
 
-from grader import defaults
+from grader.base import defaults
+from grader.base.i18n import N_, _, columns
 from grader.engine.worker import sandbox, workers
-from grader.i18n import N_, _, columns
 from grader.sandboxed import policy, seccomp
 
 TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to

@@ -7,7 +7,7 @@ import select
 import time
 from typing import Any
 
-from grader.defaults import CPU_POLL_SECONDS
+from grader.base.defaults import CPU_POLL_SECONDS
 from grader.engine.worker.fresh import Worker
 from grader.sandboxed import channel
 

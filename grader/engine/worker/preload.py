@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from grader.topics import suite_path
+from grader.base.topics import suite_path
 
 
 def _names_optim(node: ast.AST) -> bool:
@@ -77,8 +77,8 @@ def preload() -> None:
     """Read, before forking, what the trusted side of every suite needs on first use: the stored
     answers every input-domain battery judges against (~0.09 s, once a process instead of once a
     grading process or request). :func:`without_dynamo` comes before, once the imports are done."""
+    from grader.base.topics import MANIFEST
     from grader.checks.cases import domain_answers, domain_cases
-    from grader.topics import MANIFEST
 
     domain_cases.load_all()  # every topic's declarations (trusted: its pack's domains file)
     for topic in MANIFEST:

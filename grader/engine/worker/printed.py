@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from grader.i18n import _
+from grader.base.i18n import _
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-from grader import clean
+from grader.base import clean
+from grader.base.i18n import _, ngettext
 from grader.checks.verdict import places
-from grader.i18n import _, ngettext
 
 
 def exit_text(returncode: int | None) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from grader import clean
+from grader.base import clean
+from grader.base.i18n import N_, _
 from grader.checks.hints import blamed
 from grader.checks.verdict import places
-from grader.i18n import N_, _
 
 
 class SubmissionProblem(Exception):

@@ -17,10 +17,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import defaults
-from grader.i18n import N_
+from grader.base import defaults
+from grader.base.i18n import N_
+from grader.base.topics import REPO_ROOT
 from grader.sandboxed import policy, seccomp
-from grader.topics import REPO_ROOT
 
 SANDBOX_ROOT = policy.ROOT  # grader package and datasets appear here
 SANDBOX_SUBMISSION = policy.SUBMISSION

@@ -2,7 +2,7 @@
 torch then imports ``torch.fx.experimental.symbolic_shapes`` and sympy with it (~0.2 s of CPU),
 so the zygote must have imported them before it forks (``--without-sympy`` where not). Read
 before torch is imported, to choose the zygote that boots meanwhile: from the topics
-(:data:`grader.topics.SYMPY_FREE`) and the submissions' text. Where the answer is not plainly
+(:data:`grader.base.topics.SYMPY_FREE`) and the submissions' text. Where the answer is not plainly
 no, it is yes: a zygote without it would have a worker import it inside a probe, 0.2 s of CPU
 against a limit of 0.25 s.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader.topics import SYMPY_FREE, single_file_topic
+from grader.base.topics import SYMPY_FREE, single_file_topic
 
 # backward with any argument, autograd's own functions (grad, backward, functional.*): in code,
 # a string or a comment alike

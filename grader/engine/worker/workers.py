@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.defaults import boot_seconds
+from grader.base.defaults import boot_seconds
 from grader.engine.worker import proc
 from grader.engine.worker.fresh import FreshWorker, Worker, start
 from grader.engine.worker.sandbox import Limits, plan_zygote

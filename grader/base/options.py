@@ -3,7 +3,7 @@ every command hands on (``check``, ``batch``, ``watch``, ``gradescope``, Dask's 
 to the per-task :class:`grader.engine.suites.collected.Run` that :func:`grader.engine.runner.grade_topic` builds.
 
 Frozen and made of plain values, so it pickles (Dask) and compares (a task's key). Its
-defaults are :mod:`grader.defaults`' and nowhere else.
+defaults are :mod:`grader.base.defaults`' and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from grader import defaults
-from grader.keys import setting
+from grader.base import defaults
+from grader.base.keys import setting
 
 
 @dataclass(frozen=True)

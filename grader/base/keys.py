@@ -1,7 +1,7 @@
 """Every setting declared once: a key of pack.toml or course.toml (:class:`Key`) and a
 ``TORCHGRADE_*`` variable (:data:`VARIABLES`), each with its type, default and description.
 
-The readers take their keys from these declarations (grader/packs.py: :data:`grader.packs.PACK_KEYS`;
+The readers take their keys from these declarations (grader/base/packs.py: :data:`grader.base.packs.PACK_KEYS`;
 grader/course/toml.py: :func:`grader.course.keys.course_keys`), and the docs' key tables are drawn
 from them (``python -m grader.keys_docs``; tests/grader/test_keys_docs.py fails where they
 differ). A description an author or a learner reads is marked ``N_()`` for the catalogue.
@@ -31,12 +31,12 @@ TYPES: dict[str, tuple[type, ...]] = {
 
 
 def N_(message: str) -> str:
-    """Marks a description for the catalogue (as grader.i18n.N_; this module imports no grader)."""
+    """Marks a description for the catalogue (as grader.base.i18n.N_; this module imports no grader)."""
     return message
 
 
 class Kept(str):
-    """Why the instructor keeps a field off a hand-out (grader/projections.py); a plain string
+    """Why the instructor keeps a field off a hand-out (grader/course/projections.py); a plain string
     says where the hand-out carries it."""
 
 

@@ -2,7 +2,7 @@
 
 A student release (with its hand-out notebooks, whose ``check()`` grades in the release) and the
 Gradescope zip are projections of the declarations: a suite module's fields the engine reads, a
-pack's topic (grader/packs.py ``Topic``), a course and its assignment (grader/course/toml.py). Each
+pack's topic (grader/base/packs.py ``Topic``), a course and its assignment (grader/course/toml.py). Each
 field is either carried (:func:`carried`: where the hand-out holds it) or kept by the instructor
 (:func:`instructor_only`: why), both drawn from :func:`fields`, which names each field once with
 its word for every hand-out (a course's, in its keys' declaration). tests/grader/test_projections.py enumerates the fields from the
@@ -17,10 +17,10 @@ import functools
 import re
 from pathlib import Path
 
-from grader import defaults, depends, packs
-from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
-from grader.keys import Kept, both, declared
-from grader.packs import Topic
+from grader.base import defaults, depends, packs
+from grader.base.checkout import REPO_ROOT, datasets_dir, suites_dir
+from grader.base.keys import Kept, both, declared
+from grader.base.packs import Topic
 
 # the fields of a suite module the engine reads (grader/engine/suites/collected.py ``CollectedSuite``): the
 # source reading judges a submission by them, so a release's public suite keeps each
@@ -33,7 +33,7 @@ HANDOUTS = ("release", "zip")
 _FLAT = "pack.toml (flattened_toml)"
 
 
-# {field: (the release's word, the zip's)} of a pack's topic (grader/packs.py ``Topic``)
+# {field: (the release's word, the zip's)} of a pack's topic (grader/base/packs.py ``Topic``)
 TOPIC_FIELDS: dict[str, tuple[str, str]] = {
     "name": both(_FLAT),
     "seconds": both(_FLAT),
@@ -170,7 +170,7 @@ def _file_imports(path: Path, _stamp: depends.Stamp) -> frozenset[str]:
 
 def dataset_files() -> list[Path]:
     """``datasets/`` as a grade here reads it (``TORCHGRADE_DATASETS``): README.md, the datasets
-    the grades depend on (SHA256SUMS and the files it lists: :func:`grader.depends.datasets`) and
+    the grades depend on (SHA256SUMS and the files it lists: :func:`grader.base.depends.datasets`) and
     their datasheets (<stem>.md)."""
     listed = [path.name for path in depends.datasets()]
     cards = [f"{name.split('.')[0]}.md" for name in listed[1:]]
@@ -181,8 +181,8 @@ def dataset_files() -> list[Path]:
 def handout_files(handout: str, topics: tuple[Topic, ...], sources: list[str]) -> dict[str, Path]:
     """{path in ``handout``: the file here}, what a student release and the Gradescope zip carry
     alike, by one rule: pyproject.toml, the stubs of ``topics``, each topic's files as its pack
-    hands them out (a release: :func:`grader.packs.data_files`; the zip: also its held-out sets
-    and a course pack's suite, :func:`grader.packs.pack_files`), the suites' pytest.ini, the
+    hands them out (a release: :func:`grader.base.packs.data_files`; the zip: also its held-out sets
+    and a course pack's suite, :func:`grader.base.packs.pack_files`), the suites' pytest.ini, the
     grader it runs (:func:`grader_files` from :data:`ENTRY_MODULES` and every Python file here or
     in ``sources``: the suites as the hand-out carries them), its catalogues and snapshots (every
     .mo and .tsv of grader/), and the datasets (:func:`dataset_files`)."""
@@ -196,7 +196,7 @@ def handout_files(handout: str, topics: tuple[Topic, ...], sources: list[str]) -
         found |= (packs.data_files if handout == "release" else packs.pack_files)(topic, defaults.LANGUAGES)
     python = [*sources, *(path.read_text() for where, path in found.items() if where.endswith(".py"))]
     grader = grader_files(root, python, ENTRY_MODULES[handout])
-    # grader/i18n.py reads the catalogues; the subset reads its snapshots (whatever a new one is called)
+    # grader/base/i18n.py reads the catalogues; the subset reads its snapshots (whatever a new one is called)
     data = [*(root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"), *(root / "grader").rglob("*.tsv")]
     found |= {path.relative_to(root).as_posix(): path for path in sorted([*grader, *data])}
     return found | {f"datasets/{path.name}": path for path in dataset_files()}

@@ -1,5 +1,5 @@
 """The curriculum's topics: one manifest (name, teaching order, files, exercises, cost) that
-everything else reads, made of the packs' declarations (grader/packs.py). Adding a topic:
+everything else reads, made of the packs' declarations (grader/base/packs.py). Adding a topic:
 docs/authors.md.
 
 A topic's exercises are listed here, not parsed from ``exercises/<topic>.py``: that file is the
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader import defaults
-from grader.checkout import REPO_ROOT, suites_dir
-from grader.packs import Topic, all_topics
+from grader.base import defaults
+from grader.base.checkout import REPO_ROOT, suites_dir
+from grader.base.packs import Topic, all_topics
 
-# Every topic, from the packs (grader/packs.py): the built-in pack's nine in teaching order, then
+# Every topic, from the packs (grader/base/packs.py): the built-in pack's nine in teaching order, then
 # the course's own. A topic's stub, reference, suite, domains and answers: ``MANIFEST[i].stub``...
 MANIFEST: tuple[Topic, ...] = all_topics()
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)

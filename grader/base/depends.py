@@ -5,7 +5,7 @@ versions: :func:`libraries`), as docs/design.md, "What a grade reads", lists the
 is the consumers' own part of their keys. The one home of the digest of grading inputs
 (:func:`digest`, :func:`key`; a test holds that no other module hashes them), read by every
 consumer that design.md names (the warm engine through :func:`signature`; a release's and an
-autograder's files through :func:`grader.packs.data_files` and :func:`datasets`). Light to import
+autograder's files through :func:`grader.base.packs.data_files` and :func:`datasets`). Light to import
 (the warm engine's client).
 """
 
@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
+from grader.base.checkout import REPO_ROOT, datasets_dir, suites_dir
 from grader.sandboxed.subset_members import SNAPSHOT as MEMBERS
 
 # typing's TYPE_CHECKING without importing typing (~4 ms of the warm engine's client, which
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     class Pack(Protocol):
-        """What this module reads of a :class:`grader.packs.Pack` (which imports this module)."""
+        """What this module reads of a :class:`grader.base.packs.Pack` (which imports this module)."""
 
         @property
         def root(self) -> Path: ...
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         def hints(self) -> Path: ...
 
     class Topic(Protocol):
-        """What this module reads of a :class:`grader.packs.Topic`: where its pack declares its files."""
+        """What this module reads of a :class:`grader.base.packs.Topic`: where its pack declares its files."""
 
         @property
         def name(self) -> str: ...

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from grader import defaults
+from grader.base import defaults
 
 DECIMALS = defaults.LMS_DECIMALS
 QUANTUM = Decimal(1).scaleb(-DECIMALS)  # 0.01

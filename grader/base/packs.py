@@ -7,7 +7,7 @@ checkout's ``course.toml``, in the course file a command's ``--course FILE`` nam
 (:func:`course_packs`), or in ``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
 
 A pack's reference, suite and declarations are trusted (they run in the judge, never in the
-sandbox); its stub is the learner's. Light to import: read by :mod:`grader.topics` at start-up.
+sandbox); its stub is the learner's. Light to import: read by :mod:`grader.base.topics` at start-up.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import defaults, depends
-from grader.checkout import REPO_ROOT, suites_dir
-from grader.keys import N_, Key, Table, declared, find, keyed, names, setting
+from grader.base import defaults, depends
+from grader.base.checkout import REPO_ROOT, suites_dir
+from grader.base.keys import N_, Key, Table, declared, find, keyed, names, setting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,7 +80,7 @@ class Topic:
         N_(
             "CPU seconds one probe may use, where all of them do little work (at least 10x the reference's most)"
         ),
-        shown=f"`{defaults.PROBE_CPU_SECONDS:g}` (grader/defaults.py)",
+        shown=f"`{defaults.PROBE_CPU_SECONDS:g}` (grader/base/defaults.py)",
     )
     # a run of such topics starts a zygote without sympy (grader/engine/worker/sympy_need.py;
     # tests/grader/test_sympy_need.py holds the suite to it)
@@ -89,7 +89,7 @@ class Topic:
         N_("its probes never hand autograd a gradient (`y.backward(g)`): a zygote without sympy"),
         False,
     )
-    # in its grade's manifest (grader/depends.py); any other file of those folders cannot be
+    # in its grade's manifest (grader/base/depends.py); any other file of those folders cannot be
     # imported nor read while a suite runs (grader/engine/suites/declared.py)
     reads: tuple[Path, ...] = setting(
         "list of strings",

@@ -19,7 +19,7 @@ CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TI
 PROBE_CPU_SECONDS = 1.0
 CONVERGENCE_CPU_SECONDS = 20.0
 # A topic whose probes all do little work declares its own, lower limit (pack.toml's
-# probe_cpu_seconds: grader.topics.probe_cpu_seconds); the other topics keep PROBE_CPU_SECONDS.
+# probe_cpu_seconds: grader.base.topics.probe_cpu_seconds); the other topics keep PROBE_CPU_SECONDS.
 CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
 # torch threads of a trusted grading process (it judges small tensors). With torch's default (one
 # per core) a grading process used more than twice the CPU a task needs: its idle intra-op
@@ -135,7 +135,7 @@ def check_table_folder() -> Path:
 
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
-# What the trusted side shows of a submission (grader/clean.py), in characters. The worker cuts
+# What the trusted side shows of a submission (grader/base/clean.py), in characters. The worker cuts
 # an exception's text at 600 (grader/sandboxed/raised.py), but the submission can lift that;
 # a whole message adds the exception's type, what was running and up to three `where` lines,
 # so an honest one stays under ~1,500. A name (a function, a type, a file, a student, one
@@ -168,7 +168,7 @@ ENGINE_LOOK_SECONDS = 4.0
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
 # up on them (grader/engine/worker/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0
-# Choices with a default that more than one place offers (grader/options.py, the CLI, the
+# Choices with a default that more than one place offers (grader/base/options.py, the CLI, the
 # Gradescope autograder): a choice, not a measurement.
 # The least `--timeout`, `--memory` and `--budget` (and a course file's [limits]) accept: below
 # them a probe, a worker's torch or a submission's first topic cannot even start.
@@ -178,8 +178,8 @@ BUDGET_FLOOR = 1
 DEVICE = "auto"  # `--device`: CUDA where there is one, else the CPU
 HIDDEN_VISIBILITY = "after_published"  # Gradescope: hidden checks' results shown once published
 LMS_MISSING = "blank"  # `grade batch --missing`: no submission leaves the LMS's cell as it was
-LMS_DECIMALS = 2  # every number of points a student or an LMS sees is rounded to this (grader/grades.py)
-# The learner's language (grader/i18n.py): English is the catalogue's source, the others are
+LMS_DECIMALS = 2  # every number of points a student or an LMS sees is rounded to this (grader/base/grades.py)
+# The learner's language (grader/base/i18n.py): English is the catalogue's source, the others are
 # translations in grader/locale/<lang>/LC_MESSAGES/torchgrade.mo. `--lang` sets LANGUAGE_ENV;
 # without it the locale's variables are read in this order (as GNU gettext does).
 LANGUAGES = ("en", "zh_CN")

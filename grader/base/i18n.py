@@ -19,14 +19,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader import defaults
-from grader.packs import BUILT_IN, named_packs
+from grader.base import defaults
+from grader.base.packs import BUILT_IN, named_packs
 
 if TYPE_CHECKING:
     import gettext
 
 DOMAIN = "torchgrade"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 # A release's or Gradescope zip's language, from its course file's `language` (written there by
 # `grade release` / `grade gradescope`; a checkout has none)
 DEFAULT_FILE = LOCALE_DIR / "DEFAULT"

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from typing import Any
 
-from grader import defaults
+from grader.base import defaults
 
 # Escape sequences, whole (ECMA-48): CSI (ESC [ or its 8-bit form) with its parameters and
 # final byte; the string commands OSC, DCS, SOS, PM, APC up to their terminator (BEL or ST),
