@@ -1,0 +1,10 @@
+import torch
+from torch import Tensor, nn
+
+
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    return nn.Softmax(dim=dim)(x)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    return nn.LogSoftmax(dim=dim)(x)
