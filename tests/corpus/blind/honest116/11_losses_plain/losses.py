@@ -1,0 +1,79 @@
+"""Losses — straightforward answers."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+
+def _reduce(t: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return t.mean()
+    if reduction == "sum":
+        return t.sum()
+    if reduction == "none":
+        return t
+    raise ValueError(f"unknown reduction {reduction!r}")
+
+
+def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
+    return _reduce((y_hat - y) ** 2, reduction)
+
+
+def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
+    return _reduce((y_hat - y).abs(), reduction)
+
+
+def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
+    d = y_hat - y
+    ad = d.abs()
+    quad = torch.clamp(ad, max=delta)       # |d| capped at delta
+    lin = ad - quad                          # the part beyond delta
+    return (0.5 * quad ** 2 + delta * lin).mean()
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    e = torch.exp(-x.abs())
+    return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def bce(p: Tensor, y: Tensor) -> Tensor:
+    log_p = torch.clamp(torch.log(p), min=-100)
+    log_1mp = torch.clamp(torch.log(1 - p), min=-100)
+    return -(y * log_p + (1 - y) * log_1mp).mean()
+
+
+def _softplus(z: Tensor) -> Tensor:
+    return torch.clamp(z, min=0) + torch.log1p(torch.exp(-z.abs()))
+
+
+def bce_with_logits(logits: Tensor, y: Tensor) -> Tensor:
+    return (y * _softplus(-logits) + (1 - y) * _softplus(logits)).mean()
+
+
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    m = x.max(dim=dim, keepdim=True).values
+    e = torch.exp(x - m)
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    m = x.max(dim=dim, keepdim=True).values
+    shifted = x - m
+    return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))
+
+
+def cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
+    logp = log_softmax(logits, dim=1)
+    if target.dim() == 1:
+        picked = logp.gather(1, target.unsqueeze(1)).squeeze(1)
+        return -picked.mean()
+    return -(target * logp).sum(dim=1).mean()
+
+
+def entropy(p: Tensor) -> Tensor:
+    return -torch.xlogy(p, p).sum(dim=-1)
+
+
+def kl_div(p: Tensor, q: Tensor) -> Tensor:
+    return (torch.xlogy(p, p) - torch.xlogy(p, q)).sum(dim=-1)
