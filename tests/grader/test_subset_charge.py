@@ -513,3 +513,21 @@ def test_a_refused_line_in_a_method_costs_the_exercises_calling_it(tmp_path):
     (tmp_path / "losses.py").write_text(module_of("losses", calls))
     verdict = subset.verdict(tmp_path, "losses", single_file=False)
     assert verdict.refusal is not None and verdict.exercises == {"l1"}, verdict
+
+
+@pytest.mark.unit
+def test_a_refused_method_costs_nothing_through_a_value_the_module_cannot_tell(tmp_path):
+    """Value.backward holds a refused line; grad_of_vector_fn calls ``.backward()`` on what its
+    parameter ``f`` returns (a tensor, as far as the module can tell anything). Only a call whose
+    receiver is certainly the class's is charged; the method's stand-in raises where it is reached
+    at run time otherwise (honest116's 10_autograd_demo lost two exercises to a method's name)."""
+    value = (
+        "class Value:\n    def __init__(self, data):\n        self.data = data\n\n"
+        "    def backward(self):\n        eval('1')\n        return self\n\n\n"
+        "def grad_of_vector_fn(f, x):\n    x = x.detach().requires_grad_(True)\n"
+        "    y = f(x)\n    y.backward()\n    return x.grad\n\n\n"
+        "def detach_grad(x):\n    z = Value(x)\n    return z.backward()\n"
+    )
+    (tmp_path / "autograd.py").write_text(module_of("autograd", value))
+    verdict = subset.verdict(tmp_path, "autograd", single_file=False)
+    assert verdict.refusal is not None and verdict.exercises == {"Value", "detach_grad"}, verdict

@@ -154,7 +154,7 @@ class Pieces:
             if receiver.kind in ("class", "instance") and receiver.node in self.scopes.classes:
                 for method in self._family_methods(receiver.node, node.attr):
                     found |= self._method_pieces(method)
-            elif receiver.kind == "unknown":
+            elif receiver.kind == "unknown" and not self.by_use:  # a charge's stand-in raises if reached
                 for method in self.scopes.methods_named(node.attr):
                     found |= self._method_pieces(method)
         return found
@@ -242,7 +242,8 @@ def reached(
 ) -> dict[str, list[ast.AST]]:
     """{exercise: the nodes of its reachable code} for each of ``exercises``; ``by_use``: a plain
     class of the learner's that is made or passed on reaches its special methods, and its other
-    methods only where an attribute names them (what a refusal costs: ``subset_charge``)."""
+    methods only where an attribute of it or its instance names them, not of a value the module
+    cannot tell (what a refusal costs: ``subset_charge``; a method's stand-in raises if reached)."""
     pieces = Pieces(scopes, units, clock, by_use)
     return {e: pieces.reached(e)[0] for e in exercises}
 
