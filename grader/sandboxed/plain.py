@@ -158,9 +158,6 @@ def _plain_key(key: Any, depth: int) -> Any:
     return str(_plain(key, 0, None))
 
 
-_KEYS = frozenset(map(id, (str, int, bool)))
-
-
 class ReadOnlyModule(ModuleType):
     """The type of the worker's own modules once loaded: assigning or deleting their attributes raises."""
 
