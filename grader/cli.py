@@ -1,9 +1,6 @@
 """The ``grade`` command: its root group, the process (:func:`run`), and the commands of
-grader/commands/ put together (each a thin Click layer over its package).
-
-``grade PATH`` grades one submission (the default command, ``grade check PATH`` in full).
-Exit status: 0 full score, 1 graded but not full, 2 unusable input, 3 an internal error of a
-suite (docs/architecture.md, "Contract for machines").
+grader/commands/ put together (each a thin Click layer over its package). ``grade PATH`` is
+``grade check PATH``; exit statuses: docs/architecture.md, "Contract for machines".
 """
 
 from __future__ import annotations

@@ -4,9 +4,8 @@ The hints live in ``hints/<topic>.md`` and, translated, ``hints/<lang>/<topic>.m
 with the student release; the learner's language picks, grader/base/i18n.py): under a
 ``## <exercise>`` heading, one ``- `` item per hint, from the concept and the notes' term to the
 approach and the shape of the code. Each call shows the next level; the level reached is kept
-per learner in their state folder (``$TORCHGRADE_STATE``, else ``$XDG_STATE_HOME/torchgrade``,
-else ``~/.local/state/torchgrade``). A worked solution is shown only from a checkout's
-``solutions/`` (a release has none) and only where ``TORCHGRADE_NO_SOLUTIONS`` is not set.
+per learner in their state folder; a worked solution is shown only from a checkout's
+``solutions/`` (both settings: docs/environment.md).
 """
 
 from __future__ import annotations

@@ -94,11 +94,6 @@ class Mistake:
         return self.points[0] < self.points[1]
 
 
-def read_equivalent(path: Path | None) -> set[str]:
-    """The mutant ids a file marks equivalent (one a line; ``#`` starts a comment)."""
-    return set(equivalent_reasons(path))
-
-
 def equivalent_reasons(path: Path | None) -> dict[str, str]:
     """{mutant id: why it is marked} of a file of equivalent mutants: the comment on its line."""
     if path is None or not path.is_file():

@@ -140,14 +140,7 @@ def _(message: str) -> str:
     return _catalogue(lang).gettext(message)
 
 
-WORDS = 2  # a suite's constant with fewer words of its own is code or a name, shown as it is
-_WORD = re.compile(r"[A-Za-z][a-z']+[,:;.]?")
 _PLACE = re.compile(r"\{(\d+)\}")
-
-
-def words_of(text: str) -> int:
-    """How many words of prose ``text`` holds outside its ``{0}`` places (code tokens not counted)."""
-    return sum(bool(_WORD.fullmatch(token)) for token in _PLACE.sub(" ", text).split())
 
 
 def columns(text: str) -> int:

@@ -1,6 +1,5 @@
-"""Find a student by any name the LMS uses: gradebook key, SIS id, Canvas id, login, email,
-full name or "Last, First" (``grade batch --history``, ``grade batch override``, the course
-file's ``excused`` and ``extensions``, the times file). The one home for that question."""
+"""Find a student by any name the LMS uses (which names, and where they are read: docs/lms.md,
+the last paragraph). The one home for that question."""
 
 from __future__ import annotations
 

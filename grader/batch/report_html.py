@@ -1,11 +1,6 @@
-"""``report.html``: the class on one self-contained page (no network, no script).
-
-The distribution of totals, per exercise the share of full, partial and zero scores, its mean
-points and discrimination index (the top 27 % of the class against the bottom 27 %) and its
-failing submissions grouped by cause (grader/batch/causes.py), per check
-its failure rate and most common failure (hidden checks by exercise and kind only), the
-students with timeouts or crashes, late students, and the similarity clusters when
-``--similarity`` ran. The histogram is also an inline SVG. All student-derived text is escaped.
+"""``report.html``: the class on one self-contained page (no network, no script); what it shows:
+docs/instructors.md, "The class" (step 5), and "Failing exercises by cause". The histogram is also
+an inline SVG. All student-derived text is escaped.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """A student's standing in an assignment: the gradebook's row seen through the course.
 
-The gradebook keeps what the suites said; this module turns a row into what the exports show,
-at every export (docs/architecture.md, "A course: points, deadlines, overrides, the class report"):
-each exercise's verdict (grader/checks/verdict/exercises.py) scaled to the course's points
-(:func:`weigh`), the overrides and group notes on top, then the late penalty. Without a course,
-the numbers are the report's and only overrides and notes apply.
+The gradebook keeps what the suites said; this module turns a row into what the exports show, at
+every export (how: docs/architecture.md, "A course: points, deadlines, overrides, the class
+report"). Without a course, the numbers are the report's and only overrides and notes apply.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Where the class's time goes (``python -m grader.bench --profile FILE``): the fixed cost and the
-cost per student, read from two class sizes graded alike (20 and 200 students: a straight line
-through their walls), and each student's task split by the grader's own clock in the gradebook
-(every number from the verdict record): the worker's start, its probes, the trusted side's
-reading of the source (subset, twins, loops, charge), and the rest (the suite's checks judging,
-collection, the report)."""
+"""Where the class's time goes (``python -m grader.bench --profile FILE``): the fixed cost, the cost
+per student and each task's split by the grader's own clock (docs/benchmark.md), every number from
+the verdict record."""
 
 from __future__ import annotations
 

@@ -1,14 +1,9 @@
 """Workers and zygote without ``torch._dynamo`` (~0.8 s of CPU and sympy with it, paid at boot).
 
-torch wraps some of its own functions (an optimizer's ``add_param_group``, every
-``TorchDispatchMode.__torch_dispatch__``, parts of ``torch.library``) with
-``torch._disable_dynamo``, which imports ``torch._dynamo`` on the wrapped function's first call,
-to build a twin that runs with the compiler off. Graded code runs eagerly (the subset refuses
-``torch.compile``, ``torch.compiler``, ``torch.func`` and private names), so that twin does what
-the function does: giving each wrapped function itself as its twin skips the import and changes
-nothing a probe sees. An optimizer's ``step`` imports it for two ``graph_break()`` calls, no-ops
-when nothing compiles: :func:`skip_graph_breaks` wraps each step without them. Where some other
-path still imports ``torch._dynamo``, it is only slower.
+Why giving each compiler-off wrapper itself as its twin, and an optimizer's ``step`` without
+its ``graph_break()`` calls (:func:`skip_graph_breaks`), changes nothing a probe sees:
+docs/engine.md, "Nothing imports ``torch._dynamo``". Where some other path still imports it, it is
+only slower.
 
 A step also first asks whether a CUDA graph is being captured, which on a CUDA build with a GPU
 initialises CUDA, CPU tensors or not: the driver's threads in the zygote (which must fork

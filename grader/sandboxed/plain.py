@@ -1,14 +1,12 @@
 """A probe's answer as plain data, made in the worker by code that runs nothing of the submission.
 
-What a probe returns holds what the submission made. It becomes plain data here, inside the
-probe's limits, by code that calls nothing the submission can override ("nothing of a submission
-runs after its probe"): a tensor subclass's detach or __torch_function__, a list's __iter__, a
-float's __float__ or a key's __str__ ran when the answer was sent, after the probe and its
-recorders, and answered with the twin. The exact type of each object decides (``type()``, which
-no class can change, compared by identity: a metaclass's __hash__ never runs); a subclass of a
-plain scalar or container is read as its base type holds it (the base's own slot:
-``int.__int__``, ``list.__iter__``, ``dict.items``); a tensor is copied to memory of its own
-with torch's function and dispatch modes off; a tensor subclass is refused (:data:`SUBCLASS_MARK`).
+It runs inside the probe's limits and calls nothing the submission can override (docs/design.md:
+"nothing of a submission runs after its probe"; a list's ``__iter__`` or a key's ``__str__`` too).
+The exact type of each object decides (``type()``, which no class can change, compared by
+identity: a metaclass's __hash__ never runs); a subclass of a plain scalar or container is read as
+its base type holds it (the base's own slot: ``int.__int__``, ``list.__iter__``, ``dict.items``); a
+tensor is copied to memory of its own with torch's function and dispatch modes off; a tensor
+subclass is refused (:data:`SUBCLASS_MARK`).
 """
 
 from __future__ import annotations
@@ -156,9 +154,6 @@ def _plain_key(key: Any, depth: int) -> Any:
     if id(kind) in _NUMPY:  # np.int64(4) as "4", as numpy writes it
         return str(key)
     return str(_plain(key, 0, None))
-
-
-_KEYS = frozenset(map(id, (str, int, bool)))
 
 
 class ReadOnlyModule(ModuleType):

@@ -19,23 +19,11 @@ serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 
 A child whose status pipe the trusted side closed (its grading process died) is killed too.
 
-Each child gets a network, IPC, mount and pid namespace of its own (inside a user namespace of
-its own, whose capabilities it drops at once), so two children, of two students graded at the
-same time, share no loopback, abstract unix socket or POSIX message queue, cannot name each
-other's pids, and each sees only itself in ``/proc`` (:func:`fork_isolated`, :func:`settle`): the
-child is forked straight into them, pid 1 of its namespace and the zygote's own child, so killing
-it ends its whole namespace (a GPU child has no pid namespace of its own, where CUDA cannot
-start: :data:`GPU_NAMESPACES`; its signals reach only itself, by the seccomp filter, and it cannot
-fork, so killing it still ends all it ran). The zygote tries this once before saying ready and says whether it works (``"isolated"``); where it does not, the
-trusted side gives each grading process a zygote of its own instead.
-
-The zygote never runs submitted code. Each child runs the trusted prelude below before
-any: it closes every descriptor but its two pipes, checks that its own settings are still
-those the zygote recorded (else it exits unused), resets signal handling and sets its
-resource limits; then :mod:`grader.sandboxed.worker` starts its watchdog, installs
-:func:`grader.sandboxed.seccomp.worker_program` (:func:`grader.sandboxed.worker.seal`) and only
-then imports the submission, from source text sent on the request pipe (nothing of it is ever
-written to disk). The zygote's filesystem is read-only.
+Each child is born in a user, network, IPC, mount and pid namespace of its own
+(:func:`fork_isolated`, :func:`settle`; a GPU child without the pid namespace:
+:data:`GPU_NAMESPACES`), runs the trusted prelude below before any submitted code, and only
+then imports the submission from its request pipe; the zygote never runs submitted code. What
+each defence answers: docs/sandbox.md, the zygote's table.
 """
 
 from __future__ import annotations

@@ -31,12 +31,14 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from grader.base.i18n import WORDS, words_of  # noqa: E402
+from grader.base.i18n import _PLACE  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GRADER = REPO / "grader"
 LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
+WORDS = 2  # a suite's constant with fewer words of its own is code or a name, shown as it is
+_WORD = re.compile(r"[A-Za-z][a-z']+[,:;.]?")
 # the modules of grader/checks/ whose functions take a suite's words (what, expected, got, hint)
 JUDGES = ("judging.judge", "verdict.failed", "verdict.untouched")
 # Two catalogues: the grader's own words (grader/locale), and the built-in pack's, its suites' and
@@ -84,6 +86,11 @@ CLICK_WORDS = (
     ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
 )
+
+
+def words_of(text: str) -> int:
+    """How many words of prose ``text`` holds outside its ``{0}`` places (code tokens not counted)."""
+    return sum(bool(_WORD.fullmatch(token)) for token in _PLACE.sub(" ", text).split())
 
 
 def _grader_strings() -> dict[object, list[str]]:

@@ -453,10 +453,6 @@ class Scopes:
         if not found:
             yield OWN
 
-    def defined_attributes(self) -> frozenset[str]:
-        """Every attribute a class of the learner's defines (methods, fields, ``self.x``)."""
-        return frozenset(a for own in self.classes.values() for a in own.values)
-
     def methods_named(self, attr: str) -> list[ast.AST]:
         return [m for own in self.classes.values() for m in own.methods.get(attr, [])]
 

@@ -1,26 +1,17 @@
 """The Python that graded code may be written in, decided on the trusted side before it runs.
 
-The "how" checks (off-limits functions, vectorised code, devices) read evidence that
-:mod:`grader.sandboxed.probe_kit` gathers in the worker, next to the submission. That evidence
-can be trusted only if nothing the submission does can reach the recorder: so the grader
-accepts a subset of Python whose meaning it fully knows, and refuses the rest before anything
-runs. Accepted: imports and members from the allow-list of :mod:`grader.engine.subset.rules`,
+Why a subset, and the "how" checks' evidence it protects: docs/design.md, "The graded subset".
+Accepted: imports and members from the allow-list of :mod:`grader.engine.subset.rules`,
 attributes and builtins named in the source (``getattr`` with a literal name), the dunders a
 learner defines or calls on ``super()``, ``self.__dict__``/``vars(self)`` in methods. Refused:
 star imports, names computed at run time, code from text (``eval``, timeit, pickles, string
 annotations that do not pass themselves), frames and namespaces, patching a module.
 
-Why an allow-list of our own and not RestrictedPython 9.0, measured over the 373
-modules of solutions/, exercises/, the corpus (correct and mistakes) and the hand-outs, the 13
-attacks and 16 ordinary snippets of ``tests/grader/test_seal_subset.py``: RestrictedPython's
-default policy refuses 302 of the modules (every ``_name``, ``super().__init__``...) and 8 of the
-snippets and catches 6 of the 13 attacks; customised to accept underscores it still refuses 98
-modules and catches 5 attacks, because it leaves imports, attribute reads and ``getattr`` to
-guards that run *in the worker*, next to the submission (``_getattr_``, ``__import__``): the
-place the design forbids relying on. This check refuses none of the modules and catches all 13,
-in about RestrictedPython's time: on this shared 2-core machine under load (load average 8-13),
-5-8 ms a module with the parse against its compile's 4-7 ms, the check alone 4-5 ms; once per
-source in a grading process (cached by source), against seconds for grading the topic.
+RestrictedPython 9.0, measured beside it (docs/design.md), also refused 8 of the 16 ordinary
+snippets of ``tests/grader/test_seal_subset.py``; its time is about this check's: on this shared
+2-core machine under load (load average 8-13), 5-8 ms a module with the parse against its
+compile's 4-7 ms, the check alone 4-5 ms; once per source in a grading process (cached by
+source), against seconds for grading the topic.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from grader.base.i18n import N_
 from grader.base.topics import REPO_ROOT
 from grader.sandboxed import policy, seccomp
 
-SANDBOX_ROOT = policy.ROOT  # grader package and datasets appear here
 SANDBOX_SUBMISSION = policy.SUBMISSION
 NOBODY = policy.NOBODY
 DROP_TO_NOBODY = policy.DROP_TO_NOBODY

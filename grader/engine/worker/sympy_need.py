@@ -1,10 +1,8 @@
-"""Whether a run's workers may hand autograd a gradient (``y.backward(g)``, ``grad_outputs``):
-torch then imports ``torch.fx.experimental.symbolic_shapes`` and sympy with it (~0.2 s of CPU),
-so the zygote must have imported them before it forks (``--without-sympy`` where not). Read
-before torch is imported, to choose the zygote that boots meanwhile: from the topics
-(:data:`grader.base.topics.SYMPY_FREE`) and the submissions' text. Where the answer is not plainly
-no, it is yes: a zygote without it would have a worker import it inside a probe, 0.2 s of CPU
-against a limit of 0.25 s.
+"""Whether a run's workers may hand autograd a gradient (``y.backward(g)``, ``grad_outputs``),
+so that the zygote must import sympy before it forks (``--without-sympy`` where not; why:
+docs/engine.md). Read before torch is imported, to choose the zygote that boots meanwhile: from
+the topics (:data:`grader.base.topics.SYMPY_FREE`) and the submissions' text. Where the answer is
+not plainly no, it is yes.
 """
 
 from __future__ import annotations
