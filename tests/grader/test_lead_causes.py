@@ -1580,11 +1580,11 @@ BLIND_LEADS = [
     ),
     # learner_s25's partial leads, each kind in another construction than the set's
     (
-        "b25-one-hot-answered-as-a-numpy-array",  # values right: the type told, NumPy named
+        "b25-one-hot-answered-as-a-numpy-array",  # NumPy's float64: the type told, not the dtype
         "one_hot",
         (
             "return (labels[:, None] == classes[None, :]).float()",
-            "return (labels[:, None] == classes[None, :]).float().numpy()",
+            "return (labels[:, None] == classes[None, :]).double().numpy()",
         ),
         "a NumPy array",
         "NumPy 数组",
@@ -1804,8 +1804,9 @@ def test_code_that_answers_otherwise_under_a_function_mode_is_judged_on_its_plai
 @pytest.mark.unit
 def test_b25_a_numpy_array_where_a_tensor_is_asked_is_named_as_one():
     """A NumPy array reaches the trusted side as a tensor (plain.py) marked as NumPy's data
-    (learner_s25 b25_01's np.eye(k)[labels]: told its shape, NumPy never named); a NumPy scalar
-    and a tensor are not marked."""
+    (learner_s25 b25_01's np.eye(k)[labels]: told its shape, NumPy never named): one of another
+    shape or dtype than asked is told as a NumPy array; one of the asked form passes as before
+    (the battery judges its type: points do not move), and so do a NumPy scalar and a tensor."""
     import numpy as np
 
     from grader.sandboxed import codec
@@ -1813,8 +1814,9 @@ def test_b25_a_numpy_array_where_a_tensor_is_asked_is_named_as_one():
 
     sent = codec.decode(codec.encode(to_plain([np.eye(3)[[2]], np.float32(2.0), torch.ones(2)])))
     with pytest.raises(CheckFailed) as failed:
-        expect_tensor(sent[0], "one_hot([2], 3)", shape=(1, 3))
+        expect_tensor(sent[0], "one_hot([2], 3)", shape=(3,))
     assert "got a NumPy array (float64, shape (1, 3))" in str(failed.value), str(failed.value)
     assert failed.value.cause == "type"
+    expect_tensor(sent[0], "one_hot([2], 3)", shape=(1, 3), dtype=torch.float64)
     for plain in sent[1:]:
         expect_tensor(plain, "a scalar or a tensor")

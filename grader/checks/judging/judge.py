@@ -119,7 +119,10 @@ def expect_tensor(
         elif _unstackable(value):
             hint = TENSORS_HINT
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause=TYPE)
-    if value.__dict__.get(FROM_NUMPY) is True:  # a NumPy array, sent as a tensor (plain.py)
+    if value.__dict__.get(FROM_NUMPY) is True and (
+        (shape is not None and tuple(value.shape) != tuple(shape))
+        or (dtype is not None and value.dtype != dtype)
+    ):  # a NumPy array (sent as a tensor: plain.py) of another form: its type before its shape or dtype
         form = {"dtype": str(value.dtype).removeprefix("torch."), "shape": tuple(value.shape)}
         got = _("a NumPy array (%(dtype)s, shape %(shape)s)") % form
         fail(what=what, expected=N_("a torch.Tensor"), got=got, hint=NUMPY, cause=TYPE)
