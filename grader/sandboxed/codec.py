@@ -31,6 +31,7 @@ from grader.sandboxed.codec_format import (
     F64,
     FALSE,
     FLOAT,
+    FROM_NUMPY,
     I64,
     I64_MAX,
     I64_MIN,
@@ -40,6 +41,7 @@ from grader.sandboxed.codec_format import (
     MAX_DEPTH,
     MAX_DIMS,
     NONE,
+    NUMPY_DATA,
     PARAMETER,
     REQUIRES_GRAD,
     STR,
@@ -198,6 +200,7 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
     except (RuntimeError, TypeError, ValueError) as exc:
         raise CodecError(f"a tensor torch cannot read out: {exc}") from None
     flags = (REQUIRES_GRAD if grad else 0) | (PARAMETER if type(value) is torch.nn.Parameter else 0)
+    flags |= NUMPY_DATA if value.__dict__.get(FROM_NUMPY) is True else 0
     out += head
     out += TENSOR_SHAPES[len(shape)].pack(flags, len(shape), *shape, len(raw))
     out += raw
@@ -380,7 +383,7 @@ def _read_tensor(data: bytes, pos: int, depth: int) -> tuple[torch.Tensor, int]:
     dtype, itemsize = found
     pos = end
     flags, dims = data[pos], data[pos + 1]
-    if flags & ~(REQUIRES_GRAD | PARAMETER) or dims > MAX_DIMS:
+    if flags & ~(REQUIRES_GRAD | PARAMETER | NUMPY_DATA) or dims > MAX_DIMS:
         raise CodecError(f"a tensor header with flags {flags} and {dims} dimensions")
     *shape, size = DIMS[dims].unpack_from(data, pos + 2)
     if shape and min(shape) < 0:
@@ -410,6 +413,8 @@ def _tensor(raw: bytearray, dtype: torch.dtype, shape: list[int], flags: int) ->
         tensor.set_(tensor, 0, shape)  # type: ignore[call-overload]
     else:  # frombuffer refuses an empty buffer
         tensor = torch.empty(0, dtype=dtype).set_(torch.UntypedStorage(0), 0, shape, _row_major(shape))
+    if flags & NUMPY_DATA:
+        setattr(tensor, FROM_NUMPY, True)
     if flags & PARAMETER:
         return torch.nn.Parameter(tensor, requires_grad=bool(flags & REQUIRES_GRAD))
     return tensor.requires_grad_(True) if flags & REQUIRES_GRAD else tensor

@@ -19,7 +19,8 @@ d     dict: u32 count, then key, value, ... (keys: str, int or bool; order kept)
 Z     torch.Size: u32 count, then ``>q`` each
 D     torch.dtype: u8 length, then its name (``float32``), one of :data:`DTYPES`
 V     torch.device: u8 length, its type (one of :data:`DEVICE_TYPES`), then its index (``>q``, -1: none)
-X     tensor: dtype as in D, u8 flags (1: requires grad, 2: ``nn.Parameter``), u8 dims, each
+X     tensor: dtype as in D, u8 flags (1: requires grad, 2: ``nn.Parameter``, 4: a NumPy array's
+      data, its tensor then bearing :data:`FROM_NUMPY`), u8 dims, each
       dim ``>q``, u64 byte count, then the elements, contiguous, in this machine's byte order
 ====  ===================================================================================
 """
@@ -66,7 +67,8 @@ TAG_I64 = struct.Struct(">Bq")
 TAG_F64 = struct.Struct(">Bd")
 TAG_C128 = struct.Struct(">Bdd")
 I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
-REQUIRES_GRAD, PARAMETER = 1, 2
+REQUIRES_GRAD, PARAMETER, NUMPY_DATA = 1, 2, 4
+FROM_NUMPY = "from_numpy_array"  # the attribute, True, of a tensor made of a NumPy array's data
 # tags as the ints that indexing bytes gives
 NONE, TRUE, FALSE, INT, FLOAT, STR, LIST, TUPLE, DICT, TENSOR = b"NTFifsltdX"
 KEY_TAGS = frozenset(b"TFiI")  # and s, read on its own path

@@ -21,6 +21,8 @@ import numpy
 import torch
 import torch.utils._python_dispatch
 
+from grader.sandboxed.codec_format import FROM_NUMPY
+
 SUBCLASS_MARK = "<not plain data: a subclass of torch.Tensor"
 _DEEPEST = 20  # deeper, an item becomes a message (the codec's own limit is further down)
 # exact types given back as they are (ids: comparing types never hashes a class)
@@ -140,9 +142,12 @@ def _numpy(value: Any, depth: int, devices: set[str] | None) -> Any:
     if value.dtype.kind not in _NUMBERS:
         return f"<not plain data: numpy {value.dtype}>"
     try:
-        return _plain(torch.as_tensor(value), depth, devices)
+        tensor = _plain(torch.as_tensor(value), depth, devices)
     except (TypeError, RuntimeError):  # a type torch cannot hold (uint64 scalars...)
         return f"<not plain data: numpy {value.dtype}>"
+    if type(value) is numpy.ndarray and type(tensor) is torch.Tensor:  # named where a tensor is asked
+        setattr(tensor, FROM_NUMPY, True)
+    return tensor
 
 
 def _plain_key(key: Any, depth: int) -> Any:

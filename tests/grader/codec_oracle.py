@@ -46,7 +46,7 @@ _C128 = struct.Struct(">dd")
 _I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 _U32_MAX = (1 << 32) - 1
 _KEY_TAGS = frozenset(b"sTFiI")
-_REQUIRES_GRAD, _PARAMETER = 1, 2
+_REQUIRES_GRAD, _PARAMETER, _NUMPY_DATA = 1, 2, 4  # 4: a NumPy array's data (learner_s25)
 
 
 class CodecError(ValueError):
@@ -193,6 +193,7 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
     flags = (_REQUIRES_GRAD if value.requires_grad else 0) | (
         _PARAMETER if type(value) is torch.nn.Parameter else 0
     )
+    flags |= _NUMPY_DATA if getattr(value, "from_numpy_array", False) is True else 0
     try:
         plain = value.detach()
         if plain.device.type != "cpu":
@@ -332,7 +333,7 @@ class _Reader:
     def read_tensor(self, depth: int) -> torch.Tensor:
         dtype = self.read_dtype(depth)
         flags, dims = self.unpack(_U8), self.unpack(_U8)
-        if flags & ~(_REQUIRES_GRAD | _PARAMETER) or dims > MAX_DIMS:
+        if flags & ~(_REQUIRES_GRAD | _PARAMETER | _NUMPY_DATA) or dims > MAX_DIMS:
             raise CodecError(f"a tensor header with flags {flags} and {dims} dimensions")
         shape = [self.unpack(_I64) for _ in range(dims)]
         if any(dim < 0 for dim in shape):
@@ -356,6 +357,8 @@ class _Reader:
             # as torch.load rebuilt a tensor: set_ on an empty one, so its version counter reads 1
             # like before (autograd's in-place error names versions: a submission's message stays)
             tensor = torch.empty(0, dtype=dtype).set_(storage, 0, shape, _row_major(shape))
+            if flags & _NUMPY_DATA:
+                tensor.from_numpy_array = True
             if flags & _PARAMETER:
                 return torch.nn.Parameter(tensor, requires_grad=bool(flags & _REQUIRES_GRAD))
             return tensor.requires_grad_(True) if flags & _REQUIRES_GRAD else tensor
@@ -424,7 +427,10 @@ def to_plain(value: Any, depth: int = 0) -> Any:
     module = type(value).__module__
     if module == "numpy" or module.startswith("numpy."):
         try:
-            return to_plain(torch.as_tensor(value), depth + 1)
+            tensor = to_plain(torch.as_tensor(value), depth + 1)
         except (TypeError, RuntimeError):  # object or string arrays: torch cannot hold them
             return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
+        if type(value).__name__ == "ndarray" and isinstance(tensor, torch.Tensor):
+            tensor.from_numpy_array = True
+        return tensor
     return f"<not plain data: {type(value).__name__}>"

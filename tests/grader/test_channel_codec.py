@@ -354,7 +354,7 @@ HOSTILE = {
         dtype=b"uint8", shape=(1 << 28,), size=1 << 28, data=bytes(16)
     ),
     "too many dims": tensor_payload(shape=(1,) * (codec_format.MAX_DIMS + 1), size=4, data=bytes(4)),
-    "unknown tensor flags": tensor_payload(flags=4),
+    "unknown tensor flags": tensor_payload(flags=8),  # 1, 2 and 4 are known
     "requires grad on an int tensor": tensor_payload(dtype=b"int32", flags=1),
     "bool tensor bytes not 0 or 1": tensor_payload(dtype=b"bool", shape=(2,), data=b"\x01\x02"),
     "device not allowed": b"V" + bytes([4]) + b"evil" + q(-1),

@@ -301,6 +301,17 @@ def test_13_corr2d_stacking_an_empty_list_is_told_its_loop_ran_zero_times():
     message = "stack expects a non-empty TensorList"
     assert error_cause("RuntimeError", message) == "error:empty-stack"
     assert "H − kh + 1" in error_hint(message, "corr2d", "error:empty-stack")
+    assert "start at 0" in error_hint(message, "corr2d", "error:empty-stack")  # learner_s25 b25_22
+
+
+@pytest.mark.unit
+def test_b25_an_unfold_over_a_dim_too_short_is_told_of_the_dims():
+    """unfold's RuntimeError over a dim shorter than the window (learner_s25 b25_21's channels-last
+    dims 1 and 2) leads to the dims a window slides along, not torch's words alone."""
+    message = "maximum size for tensor at dimension 1 is 1 but size is 3"
+    assert error_cause("RuntimeError", message) == "error:unfold-size"
+    hint = error_hint(message, "max_pool2d", "error:unfold-size")
+    assert "along dim 1, which holds only 1" in hint and "dims 2 and 3" in hint, hint
 
 
 @pytest.mark.e2e
@@ -1567,6 +1578,65 @@ BLIND_LEADS = [
         "dim=(1, 2)",
         "dim=(1, 2)",
     ),
+    # learner_s25's partial leads, each kind in another construction than the set's
+    (
+        "b25-one-hot-answered-as-a-numpy-array",  # NumPy's float64: the type told, not the dtype
+        "one_hot",
+        (
+            "return (labels[:, None] == classes[None, :]).float()",
+            "return (labels[:, None] == classes[None, :]).double().numpy()",
+        ),
+        "a NumPy array",
+        "NumPy 数组",
+    ),
+    (
+        "b25-flatten-batch-in-another-order",  # values right, positions permuted: not a fixed 784
+        "flatten_batch",
+        ("return x.view(x.shape[0], -1)", "return x.transpose(2, 3).reshape(x.shape[0], -1)"),
+        "in another order",
+        "顺序不同",
+    ),
+    (
+        "b25-bce-squashes-its-probabilities",  # p through a sigmoid again: not the formula restated
+        "bce",
+        ("    log_p = p.log().clamp", "    p = torch.sigmoid(p)\n    log_p = p.log().clamp"),
+        "a probability already",
+        "已经是概率",
+    ),
+    (
+        "b25-kl-div-summed-over-another-dim",  # the shape alone before: the dims named
+        "kl_div",
+        ("return terms.sum(dim=-1)", "return terms.sum(dim=0)"),
+        "sum over dim=-1 only",
+        "只沿 dim=-1 求和",
+    ),
+    (
+        "b25-xavier-fans-from-keras-dims",  # the fans of other dims: not the receptive field, kept
+        "xavier_uniform_",
+        (
+            "receptive = math.prod(tensor.shape[2:])\n    fan_in, fan_out = tensor.shape[1] * receptive, tensor.shape[0] * receptive",
+            "receptive = math.prod(tensor.shape[:-2])\n    fan_in, fan_out = tensor.shape[-2] * receptive, tensor.shape[-1] * receptive",
+        ),
+        "(out, in, *kernel)",
+        "(out, in, *kernel)",
+    ),
+    (
+        "b25-max-pool-unfolds-dims-1-and-2",  # unfold's error over a wrong dim leads to the dims
+        "max_pool2d",
+        (
+            "x.unfold(2, kernel_size, stride).unfold(3, kernel_size, stride)",
+            "x.unfold(1, kernel_size, stride).unfold(2, kernel_size, stride)",
+        ),
+        "dims 2 and 3",
+        "第 2 和第 3 维",
+    ),
+    (
+        "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
+        "corr2d",
+        ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),
+        "start at 0",
+        "从 0 开始",
+    ),
 ]
 
 
@@ -1729,3 +1799,24 @@ def test_code_that_answers_otherwise_under_a_function_mode_is_judged_on_its_plai
     x = torch.ones(3, dtype=torch.float64)
     out, _ = kit.dtype_noted(two_faced, [x], {}, "")
     assert out.dtype == torch.float32
+
+
+@pytest.mark.unit
+def test_b25_a_numpy_array_where_a_tensor_is_asked_is_named_as_one():
+    """A NumPy array reaches the trusted side as a tensor (plain.py) marked as NumPy's data
+    (learner_s25 b25_01's np.eye(k)[labels]: told its shape, NumPy never named): one of another
+    shape or dtype than asked is told as a NumPy array; one of the asked form passes as before
+    (the battery judges its type: points do not move), and so do a NumPy scalar and a tensor."""
+    import numpy as np
+
+    from grader.sandboxed import codec
+    from grader.sandboxed.plain import to_plain
+
+    sent = codec.decode(codec.encode(to_plain([np.eye(3)[[2]], np.float32(2.0), torch.ones(2)])))
+    with pytest.raises(CheckFailed) as failed:
+        expect_tensor(sent[0], "one_hot([2], 3)", shape=(3,))
+    assert "got a NumPy array (float64, shape (1, 3))" in str(failed.value), str(failed.value)
+    assert failed.value.cause == "type"
+    expect_tensor(sent[0], "one_hot([2], 3)", shape=(1, 3), dtype=torch.float64)
+    for plain in sent[1:]:
+        expect_tensor(plain, "a scalar or a tensor")

@@ -384,10 +384,19 @@ P_CLIPPED = N_(
 )
 
 
+# p taken for logits (Keras's from_logits mixed up): the loss of σ(p), the probabilities squashed again
+P_AS_LOGITS = N_(
+    "these are the losses of σ(p): p goes through a sigmoid though it is a probability already; "
+    "bce takes the probabilities as given (only bce_with_logits starts from logits)"
+)
+
+
 def expect_bce(out, ops, pp, yy):
     """bce(pp, yy) against torch's, without torch's."""
     expected = F.binary_cross_entropy(pp, yy)
+    squashed = known(P_AS_LOGITS, F.binary_cross_entropy(torch.sigmoid(pp), yy), expected)
     ordinary = (
+        *squashed,
         *known(BCE_LABELS_SWAPPED, F.binary_cross_entropy(pp, 1 - yy), expected),
         N_("−[y·log p + (1 − y)·log(1 − p)], the mean over every element"),
     )
@@ -398,6 +407,7 @@ def expect_bce(out, ops, pp, yy):
         rtol=1e-5,
         atol=0.0,
         hint=(
+            *squashed,
             *(
                 k
                 for e in CLIPS
@@ -840,9 +850,16 @@ def test_entropy_shapes_and_zeros(sub):
     expect_no_twin(ops_h, OFF_LIMITS["entropy"], "entropy")
 
 
-def kl_of(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    """KL(p‖q) over the last dim, 0·log 0 counted as 0."""
-    return (p * (torch.where(p > 0, p, 1).log() - q.log())).where(p > 0, 0).sum(-1)
+def kl_of(p: torch.Tensor, q: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """KL(p‖q) over the last dim (or the terms summed over ``dim``), 0·log 0 counted as 0."""
+    return (p * (torch.where(p > 0, p, 1).log() - q.log())).where(p > 0, 0).sum(dim)
+
+
+# the terms summed over another dim than the last (the first axis, out of habit): the dims named
+KL_OTHER_DIM = N_(
+    "the terms are summed over another dim than the last: each distribution's outcomes lie along "
+    "the last dim, the dims before it index the distributions; sum over dim=-1 only"
+)
 
 
 SWAPPED_HINT = N_("KL(p‖q) = Σ p·(log p − log q): p weighs the terms; these values are KL(q‖p)")
@@ -879,6 +896,7 @@ def test_kl_div_shapes_and_zeros(sub):
         hint=(
             *known(SWAPPED_HINT, kl_of(q, p), expected_kl),
             *known(CROSS_SWAPPED, (torch.xlogy(p, p) - torch.xlogy(q, p)).sum(-1), expected_kl),
+            *(k for d in range(p.dim() - 1) for k in known(KL_OTHER_DIM, kl_of(p, q, d), expected_kl)),
             Keyed(NEGATED_HINT, equals(-expected_kl)),
             Keyed(ZERO_P_NAN, nan_only_where((ZEROS_P == 0).any(-1))),
             Keyed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -288,16 +289,42 @@ NORMAL_STD_HINT = N_(
 )
 
 
+# the bound of fans read from two other dims than torch's (out, in), the rest taken for the
+# receptive field: Keras's (kh, kw, in, out) kernel layout
+OTHER_DIMS_HINT = N_(
+    "this is the bound of fans read from other dims than torch's: a weight is (out, in, *kernel) in "
+    "torch (Keras keeps (kh, kw, in, out)): fan_in = shape[1]·∏shape[2:], fan_out = shape[0]·∏shape[2:]"
+)
+
+
+def fans_said(largest, shape, receptive_hint):
+    """The hint for the fans whose bound the largest |w| is: ``receptive_hint`` where the receptive
+    field is left out, :data:`OTHER_DIMS_HINT` where two other dims are taken for (out, in); ""
+    where it is neither (no hint is better than a wrong one)."""
+    if len(shape) <= 2:
+        return ""
+    size = math.prod(shape)
+    for i, j in itertools.combinations(range(len(shape)), 2):
+        if _bound_of(largest, (shape[i] + shape[j]) * size // (shape[i] * shape[j])):
+            return "" if (i, j) == (0, 1) else OTHER_DIMS_HINT
+    return receptive_hint if _bound_of(largest, shape[0] + shape[1]) else ""
+
+
+def _bound_of(largest, fans):
+    """Whether the largest |w| of U(−a, a) draws is a = √(6/fans) (within 3 %)."""
+    return abs(largest / math.sqrt(6 / fans) - 1) < 0.03
+
+
 def expect_within_bound(w, shape, bound, expected, hint):
     """Every |w| within the bound a; past it, the hint its cause shows: a spread no uniform
-    distribution has (normal draws), else ``hint`` (the fans) where a receptive field can be forgotten."""
+    distribution has (normal draws), else ``hint`` (the fans) where a receptive field is forgotten."""
     largest = float(w.abs().max())
     if largest <= bound * (1 + 1e-6):
         return
     what = f"largest |w| for shape {shape}"
     if largest > 2.5 * float(w.std()):  # U(−a, a) of any a: largest |w| ≤ √3·std
         fail(what, expected, f"{largest:.4f}", NOT_UNIFORM_HINT, cause=mistake_cause("not-uniform"))
-    fail(what, expected, f"{largest:.4f}", hint if len(shape) > 2 else "")
+    fail(what, expected, f"{largest:.4f}", fans_said(largest, shape, hint))
 
 
 @check("shape", public=True, exercise="xavier_uniform_")
@@ -330,13 +357,13 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
         f"largest |w| for shape {shape}",
         f"close to a = {bound:.4f} (U(−a, a) reaches its bounds)",
         f"{largest:.4f}",
-        # each hint where its cause shows: √(2/…) in place of √(6/…) bounds at a/√3; a forgotten
-        # receptive field only where the weight has one
+        # each hint where its cause shows: √(2/…) in place of √(6/…) bounds at a/√3; the fans of
+        # other dims where the bound is theirs
         NORMAL_STD_HINT
         if abs(largest / bound - 3**-0.5) < 0.03
-        else "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw"
-        if len(shape) > 2
-        else "",
+        else fans_said(
+            largest, shape, "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw"
+        ),
     )
     variance, target = float(w.var()), bound**2 / 3
     expect(

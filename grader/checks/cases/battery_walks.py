@@ -45,7 +45,8 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
             torch.manual_seed(case["seed"])
         # on inputs of another float dtype than float32: what made a tensor of another, for a hint
         out, made = kit.dtype_noted(function, formed(args, case), kwargs, getattr(mod, "__file__", ""))
-        if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
+        iterated = hasattr(out, "__iter__") and not hasattr(out, "__array__")  # a NumPy array is sent as one
+        if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and iterated:
             out = list(out)
         found = {"out": out, "aliased": kit.shares(out, args), "types": kit.type_names(out)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]

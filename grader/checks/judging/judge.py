@@ -30,6 +30,7 @@ from grader.checks.hints.relations import (
 from grader.checks.judging import curves
 from grader.checks.verdict import places
 from grader.checks.verdict.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
+from grader.checks.verdict.error_types import NUMPY
 from grader.checks.verdict.failed import (
     INF_HINT,
     NAN_HINT,
@@ -47,6 +48,7 @@ from grader.checks.verdict.failed import (
     mistake_cause,
     worded,
 )
+from grader.sandboxed.codec_format import FROM_NUMPY
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, STARVED, SUBCLASS_MARK
 
 
@@ -117,6 +119,13 @@ def expect_tensor(
         elif _unstackable(value):
             hint = TENSORS_HINT
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause=TYPE)
+    if value.__dict__.get(FROM_NUMPY) is True and (
+        (shape is not None and tuple(value.shape) != tuple(shape))
+        or (dtype is not None and value.dtype != dtype)
+    ):  # a NumPy array (sent as a tensor: plain.py) of another form: its type before its shape or dtype
+        form = {"dtype": str(value.dtype).removeprefix("torch."), "shape": tuple(value.shape)}
+        got = _("a NumPy array (%(dtype)s, shape %(shape)s)") % form
+        fail(what=what, expected=N_("a torch.Tensor"), got=got, hint=NUMPY, cause=TYPE)
     if shape is not None and tuple(value.shape) != tuple(shape):
         said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one
         fail(

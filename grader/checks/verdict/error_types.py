@@ -131,7 +131,17 @@ ERRORS = tuple(
             r"stack expects a non-empty TensorList",
             N_(
                 "torch.stack got an empty list: the loop that fills it ran zero times; check its "
-                "range (a window as large as the input still fits once: H − kh + 1 positions)"
+                "range: positions start at 0 (Python counts from 0) and end at H − kh, range(H − kh + 1) "
+                "(a window as large as the input still fits once)"
+            ),
+        ),
+        (
+            "unfold-size",
+            r"maximum size for tensor at dimension (\d+) is (\d+) but size is (\d+)",
+            N_(
+                "unfold slides a window of {2} along dim {0}, which holds only {1}: unfold the dims the "
+                "window moves along (an image batch is (N, C, H, W): H and W are dims 2 and 3), or the "
+                "window is larger than the input"
             ),
         ),
         (
