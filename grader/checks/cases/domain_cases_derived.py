@@ -272,6 +272,28 @@ def _calls_cases(found: list[Case]) -> list[Case]:
     return []
 
 
+# ---------------------------------------------------------------- the global RNG, for every draw
+# A function whose cases draw after torch.manual_seed draws from the global RNG: its first seeded
+# call again under another seed, judged different, and under the same seed, judged equal.
+def _rng_cases(found: list[Case]) -> list[Case]:
+    first = next(
+        (i for i, c in enumerate(found) if c.kind == "call" and c.seed is not None and not c.noncontig), None
+    )
+    if first is None:
+        return []
+    base = found[first]._replace(dim="rng", bound=False, same_as=None, differs_from=None)
+    again = [
+        base._replace(args=_scaled(base.args, 1.0), same_as=first, note=f"{base.note}, the same seed again")
+    ]
+    if any(c.differs_from is not None for c in found):
+        return again
+    other = f"{base.note}, torch.manual_seed({base.seed + 1}) instead"  # type: ignore[operator]
+    return [
+        base._replace(args=_scaled(base.args, 1.0), seed=base.seed + 1, differs_from=first, note=other),
+        *again,
+    ]
+
+
 # ---------------------------------------------------------------- forms, state, device
 def _holds(case: Case, key: int | str) -> bool:
     """Whether ``case`` is plain and holds argument ``key`` (a call's position, a scenario's key:
@@ -384,5 +406,7 @@ def derive(keys: set[tuple[str, str]]) -> None:
             _extend(key, "form", functools.partial(_form_cases, forms))
         if _rebuilt_cases(REGISTRY[key].cases()):
             _extend(key, "state", _rebuilt_cases)
+        if _rng_cases(REGISTRY[key].cases()):
+            _extend(key, "rng", _rng_cases)
         if REGISTRY[key].devices:
             _replaced(key, _on_device)
