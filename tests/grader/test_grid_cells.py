@@ -157,7 +157,23 @@ def test_the_reference_passes_the_batch113_kinds(name):
     assert battery_passes(ESCAPES[name][0], name)
 
 
-@pytest.mark.parametrize("name", sorted(ESCAPES))
+# Not judged, by the docstrings as they stand and the corpus' correct/ variants, not by a hole:
+# each needs its docstring decided first, then those variants relabelled (issue 105's report).
+UNDECIDED = {
+    "conv_output_size": "silent on n past 2^53; five correct/ variants take math.floor of a float division",
+    "mse": "silent on a float16 sum that overflows where the mean does not; six correct/ variants take sum()/numel()",
+    "relu": "promises finite values at ±1000, not near float32's largest; a correct/ variant is (x + |x|)/2",
+    "sigmoid": "the losses docstring judges gradients away from x = 0 (f22563df: the |x| form is correct/)",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=UNDECIDED[n])) if n in UNDECIDED else n
+        for n in sorted(ESCAPES)
+    ],
+)
 def test_batch113_kinds(name):
     """The top of a dtype's range, a helper's kink at a smooth point, the global RNG: each caught."""
     topic, wrong = ESCAPES[name]
