@@ -285,28 +285,14 @@ def _top_cases(found: list[Case]) -> list[Case]:
     seen: set[torch.dtype] = set()
     derived = []
     for c in found:
-        at = [
-            i
-            for i, a in enumerate(c.args)
-            if isinstance(a, torch.Tensor) and a.numel() and a.is_floating_point()
-        ]
-        if (
-            c.kind != "call"
-            or not _holds(c, 0)
-            or c.seed is not None
-            or not at
-            or c.args[at[0]].dtype in seen
-        ):
+        at = [i for i in _floats(c) if c.args[i].numel()]
+        if not _holds(c, 0) or c.seed is not None or not at or c.args[at[0]].dtype in seen:
             continue
         dtype = c.args[at[0]].dtype
         seen.add(dtype)
         top, args = 2.0 ** ((math.frexp(torch.finfo(dtype).max)[1] - 1) // 2 - 1), list(c.args)
         for n, i in enumerate(at):
-            args[i] = (
-                torch.full_like(c.args[i], top)
-                if n == 0 or not c.args[i].dim()
-                else top * _alternating(c.args[i])
-            )
+            args[i] = top * (_alternating(c.args[i]) if n and c.args[i].dim() else torch.ones_like(c.args[i]))
         note = f"{c.note}, at {top:.4g} ({dtype})".lstrip(", ")
         derived.append(c._replace(dim="top", args=tuple(args), wrt=(), tol=None, note=note))
     return derived
