@@ -230,7 +230,9 @@ def judge_case(
         "dimension": _(domains.LABELS[case.dim]),
     }
     keyed, hint = hint, chosen(hint, None, None)
-    _judge_result(domain, mine, what, hint)
+    _judge_result(domain, mine, what, hint, ref if case.dim in ENDS else None)
+    if case.dim in ENDS:  # finite where the reference is, nothing more
+        return
     across_calls.judge(case, mine, what, *tolerance(domain, case, stored=False))
     if case.differs_from is not None:
         other = everything[case.differs_from]
@@ -258,6 +260,21 @@ def judge_case(
     _judge_values(domain, case, mine, want, what, keyed)
 
 
+# Derived cases judged only where the reference answers finitely, and there on finiteness alone: the
+# docstring's domain ends where its result overflows or it refuses (near a dtype's top)
+ENDS = ("top",)
+
+
+def _in_domain(ref: Any) -> bool:
+    """Whether the reference answered ``ref`` finitely: no error, no inf or NaN."""
+    if not isinstance(ref, dict) or "error" in ref:
+        return False
+    found = [
+        t for t in domains._leaves((ref.get("out"), ref.get("grads"))) if isinstance(t, (torch.Tensor, float))
+    ]
+    return all(bool(torch.isfinite(torch.as_tensor(t)).all()) for t in found)
+
+
 def _judge_clauses(
     domain: domains.Domain, mine: dict[str, Any], ref: dict[str, Any], what: str, hint: str
 ) -> None:
@@ -282,10 +299,14 @@ def _judge_clauses(
         )
 
 
-def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> None:
+def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str, finite: Any = None) -> None:
     """A result, not an error; the inputs left as they were and, where promised, a new tensor.
     An error is told with the concept of torch's words where they name one (a graph cut by
-    ``.item()`` in a float64 case is not a dtype mistake), else with the case's hint."""
+    ``.item()`` in a float64 case is not a dtype mistake), else with the case's hint. Where a
+    reference's answer ``finite`` is given (a case of :data:`ENDS`), judged only where it is finite,
+    and there on being finite too."""
+    if finite is not None and not _in_domain(finite):
+        return
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
     if "error" in mine:
@@ -300,6 +321,8 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> No
                 hint=domains.HINTS["aliasing"],
                 cause=INPUTS,
             )
+    if finite is not None and not _in_domain(mine):
+        fail(what, N_("finite values, as the reference's"), N_("inf or NaN"), hint=hint)
     if domain.fresh and mine.get("aliased") is True:
         fail(
             what,

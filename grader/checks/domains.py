@@ -42,12 +42,13 @@ DIMENSIONS = {
     "leading": "any number of leading dimensions, none included: each batch row alone",
     "prior": "an argument the docstring overwrites, holding NaN and ±inf before the call",
     "gradient": "gradients into every tensor argument the docstring differentiates, float64",
+    "top": "near each floating dtype's top: half the root of its largest power of two (squares fit)",
 }
 
 # The contract grid's axes (grader/checks/cases/grid.py): each walked by the cases of these dimensions
 AXES = {
     "dtype": ("dtype",),
-    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties"),
+    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties", "top"),
     "shape": ("edge", "leading"),
     "layout": ("layout",),
     "prior": ("prior",),
@@ -77,6 +78,7 @@ LABELS = {
     "leading": N_("leading dimensions"),
     "prior": N_("prior contents"),
     "gradient": N_("gradients"),
+    "top": N_("top of the range"),
 }
 
 HINTS = {
@@ -131,6 +133,10 @@ HINTS = {
     "prior": N_(
         "what the argument held before the call must not show in the result: write the new values "
         "over it (z[:] = ..., copy_) rather than scaling or adding to the old ones (NaN·0 is NaN)"
+    ),
+    "top": N_(
+        "near the largest values its dtype holds, every intermediate must stay in range and in "
+        "x's dtype: no .float() of a float64 on the way, nothing squared the result does not square"
     ),
     "gradient": N_(
         "the gradient must reach every tensor argument the docstring differentiates: no .detach(), "
@@ -334,7 +340,7 @@ def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tenso
 FORMS = ("list", "tuple", "iterator", "generator", "int", "float")
 
 F64 = torch.float64
-TAIL64 = (1e-7, 0.0)  # a bare rtol: the docstrings' float64 tolerance, no atol to hide a tail in
+TAIL64 = (1e-7, 4 * 2.0**-1074)  # the docstrings' float64 rtol; an atol of 4 subnormal steps, no more
 EXTREME32 = (1e-5, 8 * torch.finfo(torch.float32).eps * 1000)  # logits of ±1000 (losses docstring)
 
 

@@ -109,10 +109,19 @@ autograd = SimpleNamespace(
     ),
     grad_of_vector_fn=lambda f, x: _autograd(f)(x),
     detach_grad=lambda x: x * x,
-    Sigmoid=SimpleNamespace(apply=torch.sigmoid),
+    Sigmoid=SimpleNamespace(apply=lambda x: _sigmoid(x)),
     numerical_grad=_numerical_grad,
     Value=_Value,
 )
+
+
+def _sigmoid(x: torch.Tensor) -> torch.Tensor:
+    # σ exact in the float64 tails: torch.sigmoid gives 0 below x ≈ −709 where σ is a subnormal
+    # (its gradient too: through torch.where, none through |x|'s kink at 0)
+    positive = x >= 0
+    e_pos = torch.exp(-torch.where(positive, x, torch.zeros_like(x)))
+    e_neg = torch.exp(torch.where(positive, torch.zeros_like(x), x))
+    return torch.where(positive, 1 / (1 + e_pos), e_neg / (1 + e_neg))
 
 
 def _softplus(z: torch.Tensor) -> torch.Tensor:
@@ -124,7 +133,7 @@ losses = SimpleNamespace(
     mse=lambda y_hat, y, reduction="mean": F.mse_loss(y_hat, y, reduction=reduction),
     l1=lambda y_hat, y, reduction="mean": F.l1_loss(y_hat, y, reduction=reduction),
     huber=lambda y_hat, y, delta=1.0: F.huber_loss(y_hat, y, delta=delta),
-    sigmoid=torch.sigmoid,
+    sigmoid=lambda x: _sigmoid(x),
     bce=F.binary_cross_entropy,
     bce_with_logits=lambda z, y: (y * _softplus(-z) + (1 - y) * _softplus(z)).mean(),
     softmax=lambda x, dim=-1: torch.softmax(x, dim),

@@ -9,11 +9,13 @@ same ones; and every default path and other form also run on the second device."
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from grader.checks.cases.derived_cases import _alternating
 from grader.checks.domains import AXES, REGISTRY, Case, Shown, _leaves, module_case, movable
 
 # ---------------------------------------------------------------- structure
@@ -272,6 +274,53 @@ def _calls_cases(found: list[Case]) -> list[Case]:
     return []
 
 
+# ---------------------------------------------------------------- near the top of each dtype's range
+# Every function meets values near its dtypes' limits: for each floating dtype its plain calls
+# hold, the first such call again, its first floating argument filled with half the root of the
+# dtype's largest power of two (2^62 in float32, 2^510 in float64: squares fit), the others with it
+# in alternating signs (derived_cases._alternating). Judged only where the reference answers
+# finitely (battery.ENDS: the docstring's domain ends where its result overflows or it refuses),
+# and there on finiteness alone: an intermediate that overflows, a float64 cast to float32 on the way.
+def _top_cases(found: list[Case]) -> list[Case]:
+    seen: set[torch.dtype] = set()
+    derived = []
+    for c in found:
+        at = [i for i in _floats(c) if c.args[i].numel()]
+        if not _holds(c, 0) or c.seed is not None or not at or c.args[at[0]].dtype in seen:
+            continue
+        dtype = c.args[at[0]].dtype
+        seen.add(dtype)
+        top, args = 2.0 ** ((math.frexp(torch.finfo(dtype).max)[1] - 1) // 2 - 1), list(c.args)
+        for n, i in enumerate(at):
+            args[i] = top * (_alternating(c.args[i]) if n and c.args[i].dim() else torch.ones_like(c.args[i]))
+        note = f"{c.note}, at {top:.4g} ({dtype})".lstrip(", ")
+        derived.append(c._replace(dim="top", args=tuple(args), wrt=(), tol=None, note=note))
+    return derived
+
+
+# ---------------------------------------------------------------- the global RNG, for every draw
+# A function whose cases draw after torch.manual_seed draws from the global RNG: its first seeded
+# call again under another seed, judged different, and under the same seed, judged equal.
+def _rng_cases(found: list[Case]) -> list[Case]:
+    first = next(
+        (i for i, c in enumerate(found) if c.kind == "call" and c.seed is not None and not c.noncontig), None
+    )
+    if first is None:
+        return []
+    base = found[first]._replace(dim="rng", bound=False, same_as=None, differs_from=None)
+    again = [
+        base._replace(args=_scaled(base.args, 1.0), same_as=first, note=f"{base.note}, the same seed again")
+    ]
+    if any(c.differs_from is not None for c in found):
+        return again
+    seed = (base.seed or 0) + 1
+    other = f"{base.note}, torch.manual_seed({seed}) instead"
+    return [
+        base._replace(args=_scaled(base.args, 1.0), seed=seed, differs_from=first, note=other),
+        *again,
+    ]
+
+
 # ---------------------------------------------------------------- forms, state, device
 def _holds(case: Case, key: int | str) -> bool:
     """Whether ``case`` is plain and holds argument ``key`` (a call's position, a scenario's key:
@@ -367,6 +416,14 @@ def _derive_clauses(key: tuple[str, str]) -> None:
         _extend(key, "state", _calls_cases)
 
 
+def _derive_limits(key: tuple[str, str]) -> None:
+    """Near the top of each floating dtype's range and the global RNG, where open."""
+    if "magnitude" not in REGISTRY[key].exempt and _top_cases(REGISTRY[key].cases()):
+        _extend(key, "top", _top_cases)
+    if _rng_cases(REGISTRY[key].cases()):
+        _extend(key, "rng", _rng_cases)
+
+
 def derive(keys: set[tuple[str, str]]) -> None:
     """Add the structure cases and every function's non-contiguous case to the domains of ``keys``."""
     for key in sorted(k for k in keys if REGISTRY[k].shown):
@@ -384,5 +441,6 @@ def derive(keys: set[tuple[str, str]]) -> None:
             _extend(key, "form", functools.partial(_form_cases, forms))
         if _rebuilt_cases(REGISTRY[key].cases()):
             _extend(key, "state", _rebuilt_cases)
+        _derive_limits(key)
         if REGISTRY[key].devices:
             _replaced(key, _on_device)
