@@ -284,14 +284,30 @@ def update_wrapper(
     return wrapper
 
 
-def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
-    """``open`` of a file graded code names by its path: never a descriptor number (an int is no
-    declared file: the worker's own pipes are 0 and 3) nor a path into ``/proc`` or ``/dev``, where
-    those descriptors have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
+def _descriptor(file: Any) -> bool:
+    """``file`` is no path graded code names: a descriptor number (an int is no declared file: the
+    worker's own pipes are 0 and 3), or a path into ``/proc`` or ``/dev``, where those descriptors
+    have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
     path = os.path.realpath(file) if isinstance(file, (str, bytes, os.PathLike)) else None
-    if path is None or os.fsdecode(path).startswith(("/proc/", "/dev/")):
+    return path is None or os.fsdecode(path).startswith(("/proc/", "/dev/"))
+
+
+def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    """``open`` of a file graded code names by its path (:func:`_descriptor`)."""
+    if _descriptor(file):
         raise PermissionError(f"opening {file!r} is off limits in graded code: open a file by its path")
     return builtins.open(file, *args, **kwargs)
+
+
+_LISTDIR = os.listdir
+
+
+def listdir(path: Any = ".") -> list[Any]:
+    """``os.listdir``, installed at the seal: called from graded code, no directory of the worker's
+    descriptors (:func:`_descriptor`: ``/proc/self/fd``); anywhere else os' own."""
+    if graded(sys._getframe(1).f_builtins) and _descriptor(path):
+        raise PermissionError(f"listing {path!r} is off limits in graded code: list a folder by its path")
+    return _LISTDIR(path)
 
 
 def _hasattr(obj: Any, name: Any) -> bool:

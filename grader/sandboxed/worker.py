@@ -436,6 +436,7 @@ def seal(program: bytes | None) -> None:
     from grader.sandboxed import callers, gpu_face, guarded, held_modules, no_eval, seccomp
 
     functools.update_wrapper = guarded.update_wrapper  # what @wraps(x) copies: what graded code may read
+    os.listdir = guarded.listdir  # graded code lists no folder of the worker's descriptors
     callers.install()  # no warning or log record names a frame above graded code
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
     held_modules.install()  # every module loaded by now answers graded code by the member list

@@ -7,6 +7,7 @@ descriptor number of the worker's own or a path into ``/proc`` or ``/dev``."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import types
 
@@ -169,6 +170,16 @@ def test_open_takes_no_descriptor_of_the_worker(monkeypatch, how):
     module = _graded(OPENS[how], monkeypatch)
     with pytest.raises(PermissionError, match="graded code"):
         module.reach()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", ["/proc/self/fd", "/dev/fd", 0])
+def test_no_directory_of_the_workers_descriptors_is_listed(monkeypatch, where):
+    monkeypatch.setattr(os, "listdir", getattr(guarded, "listdir", os.listdir))
+    module = _graded("import os\n\n\ndef reach(where):\n    return os.listdir(where)\n", monkeypatch)
+    with pytest.raises(PermissionError, match="graded code"):
+        module.reach(where)
+    assert os.listdir("/proc/self/fd")  # the worker's own reads are its own
 
 
 @pytest.mark.unit
