@@ -15,6 +15,7 @@ import sys
 
 from grader.base.i18n import N_
 from grader.sandboxed import subset_members as members
+from grader.sandboxed.guarded import RAISED_ON
 
 # Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with
 # the submodules it reviews (torch.nn, numpy.random...).
@@ -265,6 +266,7 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     | {"_convert_"}  # enum's: reads a module's namespace by its name, and writes it as_global
     | {"mro"}  # a class's bases by a call: a library's class maker (enum.Enum) from a subclass of it
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
+    | RAISED_ON  # what a raised exception carries of the object it was raised on (AttributeError.obj)
 )
 # Methods of values that compile, share memory with other processes or write files
 # (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
