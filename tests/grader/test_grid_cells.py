@@ -158,7 +158,7 @@ def test_the_reference_passes_the_batch113_kinds(name):
 
 
 # Not judged, by the docstrings as they stand and the corpus' correct/ variants, not by a hole:
-# each needs its docstring decided first, then those variants relabelled (issue 105's report).
+# each needs its docstring decided first, then those variants relabelled.
 UNDECIDED = {
     "conv_output_size": "silent on n past 2^53; five correct/ variants take math.floor of a float division",
     "mse": "silent on a float16 sum that overflows where the mean does not; six correct/ variants take sum()/numel()",

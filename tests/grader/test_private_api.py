@@ -112,6 +112,7 @@ PRIVATE = {
     ("grader/sandboxed/torch_state.py", "_pop_mode"): "torch",
     ("grader/sandboxed/torch_state.py", "_pop_torch_function_stack"): "torch",
     ("grader/sandboxed/torch_state.py", "_python_dispatch"): "torch",
+    ("grader/engine/subset/wrappers.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/torch_state.py", "_set_grad_enabled"): "torch",
     ("grader/sandboxed/torch_state.py", "_tensor_str"): "torch",
     ("grader/sandboxed/worker.py", "_current_frames"): "python",

@@ -1,4 +1,4 @@
-"""What graded code is handed back (issue 106, seal8): an exception carries no object graded code
+"""What graded code is handed back: an exception carries no object graded code
 could not read (``AttributeError.obj`` of a failed lookup was the real module it was raised on), a
 member that copies its argument's namespace (``functools.wraps``' ``__dict__`` update) copies only
 what graded code could read of it itself, and ``open`` takes a path graded code names, never a
