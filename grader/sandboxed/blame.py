@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 import traceback
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -273,3 +274,18 @@ def syntax_place(exc: BaseException, submission_dir: str) -> dict[str, Any] | No
     if not file.startswith(submission_dir + os.sep):
         return None
     return {"msg": msg, "file": Path(file).name, "line": line, "function": "", "code": (text or "").strip()}
+
+
+def holds_tensors(frame: FrameType | None, submission_dir: str) -> bool:
+    """Whether the innermost frame of submitted code holds a tensor among its locals (or in a
+    list or tuple of them): a loop over elements is slow in tensor code, not in a walk over the
+    learner's own objects. Read by type alone: nothing of the submission runs here."""
+    torch = sys.modules.get("torch")
+    while frame is not None and not frame.f_code.co_filename.startswith(submission_dir + os.sep):
+        frame = frame.f_back
+    if frame is None or torch is None:
+        return False
+    tensor = torch.Tensor
+    found = list(dict.copy(frame.f_locals).values())
+    found += [v for value in found if type(value) in (list, tuple) for v in value[:64]]
+    return any(issubclass(type(value), tensor) for value in found)

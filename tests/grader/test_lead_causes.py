@@ -1820,3 +1820,46 @@ def test_b25_a_numpy_array_where_a_tensor_is_asked_is_named_as_one():
     expect_tensor(sent[0], "one_hot([2], 3)", shape=(1, 3), dtype=torch.float64)
     for plain in sent[1:]:
         expect_tensor(plain, "a scalar or a tensor")
+
+
+@pytest.mark.unit
+def test_b26_a_slow_walk_over_the_learners_own_objects_is_not_told_of_a_loop_over_elements():
+    """A timeout in code that holds no tensor (Value.backward walking shared nodes again, learner_s26
+    b26_08) is slow, not a loop over a tensor's elements: that hint led to whole-tensor operations,
+    which a Value graph has none of. The worker tells which, by the deadline's frame's locals."""
+    import sys
+    from pathlib import Path
+
+    from grader.engine.worker import probe_words
+    from grader.sandboxed import blame
+
+    here = str(Path(__file__).parent)
+
+    def walk(nodes: list) -> bool:
+        return blame.holds_tensors(sys._getframe(), here)
+
+    def loop(x) -> bool:
+        return blame.holds_tensors(sys._getframe(), here)
+
+    assert not walk([1.0, 2.0]) and loop(torch.ones(2)) and walk([torch.ones(1)])
+    slow = probe_words.stalled_message("f() ran", ["x.py, line 1"], "f", 0.1, 1, tensors=False)
+    assert "slow rather than stuck" in slow and "loop over elements" not in slow, slow
+    assert "loop over elements" in probe_words.stalled_message("f() ran", [], "f", 0.1, 1, tensors=True)
+
+
+LEADS_NOT_MISLEADING = [
+    (  # learner_s26 b26_15: a helper's MSE as the square of the mean residual, not another moment
+        "gd_fit",
+        "return float(((w * x - y) ** 2).mean())",
+        "return float((w * x - y).mean() ** 2)",
+        "record the MSE at the moment",
+    ),
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("exercise", "old", "new", "absent"), LEADS_NOT_MISLEADING)
+def test_a_blind_sets_misleading_hint_is_gone(tmp_path, exercise, old, new, absent):
+    found = verdicts(edited(tmp_path, topic_of(exercise), old, new), exercise)
+    assert found["en"]["points"] < found["en"]["max_points"], found["en"]
+    assert absent not in found["en"]["diagnosis"], found["en"]

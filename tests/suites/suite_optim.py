@@ -87,14 +87,16 @@ def test_closed_form_linear_regression(sub, k):
     expect_no_twin(ops, OFF_LIMITS["closed_form_linear_regression"], "closed_form_linear_regression")
 
 
-def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean, start=1.0):
+def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean, start=1.0, after=False):
     """gd_fit's (final w, losses); ``sign`` −1 replays the known mistake of stepping uphill,
-    ``reduce`` torch.sum the one of summing the per-sample gradients, ``start`` another first w."""
+    ``reduce`` torch.sum the one of summing the per-sample gradients, ``start`` another first w,
+    ``after`` each MSE recorded after its step (another moment than the docstring's)."""
     w, losses = start, []
     x, y = x.double(), y.double()
     for _ in range(steps):
-        losses.append(float(((w * x - y) ** 2).mean()))
+        before = float(((w * x - y) ** 2).mean())
         w -= sign * lr * float(reduce(2 * x * (w * x - y)))
+        losses.append(float(((w * x - y) ** 2).mean()) if after else before)
     return w, losses
 
 
@@ -144,11 +146,12 @@ RECORD_HINT = N_(
 )
 
 
-def expect_fit(result, expected, what, hint=None, mistakes=None, keyed=()):
+def expect_fit(result, expected, what, hint=None, mistakes=None, keyed=(), moment=None):
     """``mistakes``: name → (what that known mistake answers, its hint): an answer that matches
     one fails with its hint and cause rather than the generic ones. ``hint``: the losses' hint;
-    by default :data:`RECORD_HINT`, shown only where the final w is right (when the losses alone
-    are wrong, the moment they are recorded is). ``keyed``: hints keyed to other causes, first."""
+    by default :data:`RECORD_HINT`, shown only where the losses are ``moment``'s, the same walk's
+    MSEs recorded at another moment (a wrong MSE of a right walk is no moment's: no hint).
+    ``keyed``: hints keyed to other causes, first."""
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         what,
@@ -172,14 +175,14 @@ def expect_fit(result, expected, what, hint=None, mistakes=None, keyed=()):
                 hint=mistake_hint,
                 cause=mistake_cause(name),
             )
-    w_right = abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0]))
+    at_moment = equals(torch.tensor(moment, dtype=F64)) if moment is not None else lambda *_: False
     expect_close(
         torch.tensor(losses, dtype=F64),
         torch.tensor(expected[1], dtype=F64),
         f"{what}: the recorded MSEs",
         rtol=1e-4,
         atol=1e-7,
-        hint=(*keyed, hint or Keyed(RECORD_HINT, lambda *_: w_right)),
+        hint=(*keyed, hint or Keyed(RECORD_HINT, at_moment)),
     )
     expect(
         abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])),
@@ -209,6 +212,7 @@ def test_gd_fit_full_batch(sub, lr, steps):
                 *summed_losses(len(x)),
                 *started_elsewhere(lambda start: replay_gd(x, y, lr, steps, start=start)[1]),
             ),
+            moment=replay_gd(x, y, lr, steps, after=True)[1],
         )
 
 
@@ -235,15 +239,16 @@ def probe_sgd_fits(mod, cases, lr, epochs, beside):
     return found
 
 
-def replay_sgd(x, y, lr, epochs, g, fresh=True, start=1.0):
+def replay_sgd(x, y, lr, epochs, g, fresh=True, start=1.0, before=False):
     """sgd_fit's answer; ``fresh=False``: one permutation drawn for every epoch (a known mistake);
-    ``start``: another first w."""
+    ``start``: another first w; ``before``: each MSE recorded before its epoch (another moment)."""
     w, losses, order = start, [], []
     for _ in range(epochs):
+        first = float(((w * x.double() - y.double()) ** 2).mean())
         order = torch.randperm(len(x), generator=g).tolist() if fresh or not order else order
         for i in order:
             w -= lr * 2 * float(x[i]) * (w * float(x[i]) - float(y[i]))
-        losses.append(float(((w * x.double() - y.double()) ** 2).mean()))
+        losses.append(first if before else float(((w * x.double() - y.double()) ** 2).mean()))
     return w, losses
 
 
@@ -279,6 +284,7 @@ def test_sgd_fit_per_sample(sub):
             f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}",
             hint,
             keyed=tuple(keyed),
+            moment=replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), before=True)[1],
         )
 
 

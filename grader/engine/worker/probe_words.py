@@ -68,13 +68,22 @@ def stalled_first(function: str, cpu: float | None, wait: float, check: str) -> 
     return first
 
 
-def stalled_message(first: str, where: list[str], subject: str, slowest: float, answers: int) -> str:
+def stalled_message(
+    first: str, where: list[str], subject: str, slowest: float, answers: int, tensors: bool = True
+) -> str:
     """A timeout's message: where the code was at the deadline, and whether it is slow (it
-    answered ``answers`` earlier checks, the slowest in ``slowest`` s) or stuck."""
+    answered ``answers`` earlier checks, the slowest in ``slowest`` s) or stuck; a loop over
+    elements is named only where the code at the deadline holds ``tensors``."""
     message = first + _("; the worker was stopped.")
     if where:
         message += "\n  " + _("at the deadline it was in %(where)s") % {"where": where[0]}
-    if answers:
+    if answers and not tensors:
+        message += "\n  " + ngettext(
+            "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather than stuck.",
+            "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather than stuck.",
+            answers,
+        ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
+    elif answers:
         message += "\n  " + ngettext(
             "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather "
             "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
