@@ -194,7 +194,7 @@ def test_two_children_alive_at_once_cannot_exchange_a_byte(session_for):
 # between classmates: the sender names its threads and sets its own priority.
 NAMER = unheld(
     """
-import ctypes, os, threading, time
+import ctypes, io, os, threading, time
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -210,25 +210,25 @@ def offer(x):
     _libc.prctl(15, b"tg-answer-4", 0, 0, 0)
     os.setpriority(os.PRIO_PROCESS, 0, 7)
     time.sleep(0.2)
-    tasks = os.listdir("/proc/self/task")
-    return sorted(open(f"/proc/self/task/{t}/comm").read().strip() for t in tasks)
+    tasks = [e.name for e in os.scandir("/proc/self/task")]
+    return sorted(io.open(f"/proc/self/task/{t}/comm").read().strip() for t in tasks)
 """
 )
 
 READER = unheld(
     """
-import os
+import io, os
 
 def _names():
     found = []
-    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+    for pid in (p.name for p in os.scandir("/proc") if p.name.isdigit()):
         try:
-            tasks = os.listdir(f"/proc/{pid}/task")
+            tasks = [e.name for e in os.scandir(f"/proc/{pid}/task")]
         except OSError:
             continue
         for task in tasks:
             try:
-                with open(f"/proc/{pid}/task/{task}/comm") as f:
+                with io.open(f"/proc/{pid}/task/{task}/comm") as f:
                     found.append(f.read().strip())
             except OSError:
                 pass
