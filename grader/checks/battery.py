@@ -99,7 +99,10 @@ def _cause(
     show (grouped by the mistake, not by this check); else the stage that ``judged`` it."""
     from grader.checks.cases import non_answer  # the trusted side's: the worker walks, never judges
 
-    silent = non_answer.behaviour(got, answers, [case.args for case in built])
+    inside = [i for i, case in enumerate(built) if case.dim not in ENDS]  # past a domain's end: no evidence
+    silent = non_answer.behaviour(
+        *([seq[i] for i in inside] for seq in (got, answers, [c.args for c in built]))
+    )
     if silent:
         return non_answer.cause(silent)
     if _untouched(*failed[0][:2]):
