@@ -180,7 +180,7 @@ class Watchdog:
                         "where": blame.frames(own),
                         "function": qualname,
                         "functions": [f.name for f in own],
-                        "tensors": blame.holds_tensors(frame, self.worker.args.submission_dir),
+                        "holds_tensor": blame.holds_tensors(frame, self.worker.args.submission_dir),
                         "output": self.worker.printed.peek(),
                     }
                 )

@@ -485,7 +485,7 @@ class TopicSession:
             subject, _("%(name)s() ran past its deadline in another check") % {"name": subject}
         )
         slowest, answers = self.slowest.get(subject, (0.0, 0))
-        tensors = stall.get("tensors") is not False  # a worker's report without it: as before
+        tensors = stall.get("holds_tensor") is not False  # a worker's report without it: as before
         message = probe_words.stalled_message(first, where, subject, slowest, answers, tensors)
         timeout = ProbeTimeout(
             message + "\n  " + _("Its other checks are reported as timeouts without running it again.")
