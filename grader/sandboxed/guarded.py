@@ -22,6 +22,7 @@ module's namespace could replace (``enum.global_enum``, refused in the member li
 from __future__ import annotations
 
 import builtins
+import errno
 import functools
 import inspect
 import os
@@ -284,18 +285,27 @@ def update_wrapper(
     return wrapper
 
 
+# what a process's folder in /proc names its descriptors and memory by (/proc/self/fd/0, .../mem)
+_PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
+
+
 def _descriptor(file: Any) -> bool:
     """``file`` is no path graded code names: a descriptor number (an int is no declared file: the
-    worker's own pipes are 0 and 3), or a path into ``/proc`` or ``/dev``, where those descriptors
-    have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
+    worker's own pipes are 0 and 3), a path into ``/dev`` or one of a process's descriptors or
+    memory in ``/proc``, where those descriptors have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
     path = os.path.realpath(file) if isinstance(file, (str, bytes, os.PathLike)) else None
-    return path is None or os.fsdecode(path).startswith(("/proc/", "/dev/"))
+    if path is None or os.fsdecode(path).startswith("/dev/"):
+        return True
+    parts = os.fsdecode(path).split("/")
+    return parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])
 
 
 def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
     """``open`` of a file graded code names by its path (:func:`_descriptor`)."""
     if _descriptor(file):
-        raise PermissionError(f"opening {file!r} is off limits in graded code: open a file by its path")
+        raise PermissionError(
+            errno.EACCES, f"opening {file!r} is off limits in graded code: open a file by its path"
+        )
     return builtins.open(file, *args, **kwargs)
 
 
@@ -306,7 +316,9 @@ def listdir(path: Any = ".") -> list[Any]:
     """``os.listdir``, installed at the seal: called from graded code, no directory of the worker's
     descriptors (:func:`_descriptor`: ``/proc/self/fd``); anywhere else os' own."""
     if graded(sys._getframe(1).f_builtins) and _descriptor(path):
-        raise PermissionError(f"listing {path!r} is off limits in graded code: list a folder by its path")
+        raise PermissionError(
+            errno.EACCES, f"listing {path!r} is off limits in graded code: list a folder by its path"
+        )
     return _LISTDIR(path)
 
 
