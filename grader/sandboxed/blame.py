@@ -276,13 +276,19 @@ def syntax_place(exc: BaseException, submission_dir: str) -> dict[str, Any] | No
     return {"msg": msg, "file": Path(file).name, "line": line, "function": "", "code": (text or "").strip()}
 
 
+def own_frame(frame: FrameType | None, submission_dir: str) -> FrameType | None:
+    """The innermost frame running submitted code, from ``frame`` outwards; None if none does."""
+    while frame is not None and not frame.f_code.co_filename.startswith(submission_dir + os.sep):
+        frame = frame.f_back
+    return frame
+
+
 def holds_tensors(frame: FrameType | None, submission_dir: str) -> bool:
     """Whether the innermost frame of submitted code holds a tensor among its locals (or in a
     list or tuple of them): a loop over elements is slow in tensor code, not in a walk over the
     learner's own objects. Read by type alone: nothing of the submission runs here."""
     torch = sys.modules.get("torch")
-    while frame is not None and not frame.f_code.co_filename.startswith(submission_dir + os.sep):
-        frame = frame.f_back
+    frame = own_frame(frame, submission_dir)
     if frame is None or torch is None:
         return False
     tensor = torch.Tensor

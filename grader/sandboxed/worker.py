@@ -188,11 +188,8 @@ class Watchdog:
 
 def _qualname(frame: FrameType | None, submission_dir: str) -> str:
     """Qualified name (``Value.backward``) of the innermost frame running submitted code."""
-    while frame is not None:
-        if frame.f_code.co_filename.startswith(submission_dir + os.sep):
-            return frame.f_code.co_qualname
-        frame = frame.f_back
-    return ""
+    own = blame.own_frame(frame, submission_dir)
+    return own.f_code.co_qualname if own is not None else ""
 
 
 SUBMISSION_DIR = "/submission"  # where a forked child's in-memory files appear to live

@@ -77,20 +77,16 @@ def stalled_message(
     message = first + _("; the worker was stopped.")
     if where:
         message += "\n  " + _("at the deadline it was in %(where)s") % {"where": where[0]}
-    if answers and not tensors:
+    if answers:
         message += "\n  " + ngettext(
             "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather than stuck.",
             "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather than stuck.",
             answers,
         ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
-    elif answers:
-        message += "\n  " + ngettext(
-            "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather "
-            "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
-            "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather "
-            "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
-            answers,
-        ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
+        if tensors:
+            message += _(
+                " A Python loop over elements is the usual cause; whole-tensor operations are much faster."
+            )
     else:
         message += (
             "\n  "
