@@ -59,7 +59,8 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
 
 
 def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
-    """Output side of a convolution or pooling: ⌊(n + 2·padding − k) / stride⌋ + 1 (k ≤ n + 2·padding)."""
+    """Output side of a convolution or pooling: ⌊(n + 2·padding − k) / stride⌋ + 1 (k ≤ n + 2·padding;
+    sizes below 2^53)."""
     raise NotImplementedError("conv_output_size: the formula, with integer division")
 
 

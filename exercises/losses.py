@@ -42,7 +42,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     Args:
         y_hat, y: tensors of one shape (any shape), floating point.
         reduction: ``"mean"`` (average of all elements, a 0-dim tensor), ``"sum"``
-            (their sum, 0-dim) or ``"none"`` (the element-wise squares, same shape).
+            (their sum, 0-dim) or ``"none"`` (the element-wise squares, same shape). Inputs
+            whose sum of squares overflows their dtype are not tried.
     Returns:
         As for ``torch.nn.functional.mse_loss(y_hat, y, reduction=reduction)``.
     Off limits: ``F.mse_loss``, ``nn.MSELoss`` and torch's other regression losses
@@ -80,7 +81,8 @@ def sigmoid(x: Tensor) -> Tensor:
 
     Must be numerically stable: no inf or NaN in the value or the gradient for |x| ≥ 100
     (e^(−x) overflows for large negative x; for x < 0 use the equal form e^x / (1 + e^x)). In
-    float64 the tails count too (σ(−700) ≈ 1e−304 is not 0).
+    float64 the tails count too (σ(−700) ≈ 1e−304 is not 0). The gradient at exactly x = 0 is
+    not judged.
     Off limits: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
     ``torch.special.expit``, and the functions that give σ as part of their value:
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,

@@ -37,7 +37,8 @@ from torch import Tensor, nn
 
 
 def relu(x: Tensor) -> Tensor:
-    """ReLU(x) = max(x, 0), element-wise; same shape and dtype. Finite at ±1000.
+    """ReLU(x) = max(x, 0), element-wise; same shape and dtype. Finite at ±1000; values beyond the
+    square root of the dtype's largest are not tried.
 
     Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and torch's other
     activations at a setting that makes them ReLU (a slope, a threshold or an alpha of 0, bounds of

@@ -143,12 +143,16 @@ def xavier_from_its_own_generator(tensor: torch.Tensor) -> torch.Tensor:
 
 ESCAPES = {
     "add_into": ("tensors", add_into_in_float32),
-    "conv_output_size": ("cnn", conv_output_size_by_float_division),
-    "mse": ("losses", mse_sum_over_numel),
-    "relu": ("mlp", relu_by_abs),
     "Sigmoid": ("autograd", SigmoidNaive),
-    "sigmoid": ("losses", sigmoid_through_abs),
     "xavier_uniform_": ("mlp", xavier_from_its_own_generator),
+}
+
+# Forms the docstrings allow, each by a clause they state: full, as the corpus' correct/ variants
+ALLOWED = {
+    "conv_output_size": ("cnn", conv_output_size_by_float_division),  # "sizes below 2^53"
+    "mse": ("losses", mse_sum_over_numel),  # "whose sum of squares overflows ... not tried"
+    "relu": ("mlp", relu_by_abs),  # "beyond the square root of the dtype's largest ... not tried"
+    "sigmoid": ("losses", sigmoid_through_abs),  # "the gradient at exactly x = 0 is not judged"
 }
 
 
@@ -157,24 +161,14 @@ def test_the_reference_passes_the_batch113_kinds(name):
     assert battery_passes(ESCAPES[name][0], name)
 
 
-# Not judged, by the docstrings as they stand and the corpus' correct/ variants, not by a hole:
-# each needs its docstring decided first, then those variants relabelled.
-UNDECIDED = {
-    "conv_output_size": "silent on n past 2^53; five correct/ variants take math.floor of a float division",
-    "mse": "silent on a float16 sum that overflows where the mean does not; six correct/ variants take sum()/numel()",
-    "relu": "promises finite values at ±1000, not near float32's largest; a correct/ variant is (x + |x|)/2",
-    "sigmoid": "the losses docstring judges gradients away from x = 0 (f22563df: the |x| form is correct/)",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=UNDECIDED[n])) if n in UNDECIDED else n
-        for n in sorted(ESCAPES)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(ESCAPES))
 def test_batch113_kinds(name):
     """The top of a dtype's range, a helper's kink at a smooth point, the global RNG: each caught."""
     topic, wrong = ESCAPES[name]
     assert not battery_passes(topic, name, **{name: wrong})
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_the_forms_the_docstrings_allow_pass(name):
+    topic, form = ALLOWED[name]
+    assert battery_passes(topic, name, **{name: form})
