@@ -138,6 +138,12 @@ def _graded_instance(obj: Any) -> bool:
     return home is not None and graded(vars(home).get("__builtins__"))
 
 
+def _graded_code(value: Any) -> bool:
+    """``value`` is a function (or a bound method) graded code defined: its name is its own."""
+    function = builtins.getattr(value, "__func__", value)
+    return isinstance(function, FunctionType) and graded(function.__globals__.get("__builtins__"))
+
+
 def graded(found: object) -> bool:
     """``found`` (a module's builtins, a frame's) are graded code's: these guarded builtins."""
     return isinstance(found, dict) and found.get("getattr") is _getattr
@@ -176,7 +182,7 @@ class OffLimitsOp(RuntimeError):
 def _watched(value: Any) -> None:
     """Note ``value`` and refuse it when it is a twin of the exercise whose call runs now: it is
     not run (a replaced op may cost seconds of imports to shape its answer)."""
-    if not _WATCH.names or not callable(value) or isinstance(value, ModuleType):
+    if not _WATCH.names or not callable(value) or isinstance(value, ModuleType) or _graded_code(value):
         return
     own = builtins.getattr(value, "__name__", None)
     home = builtins.getattr(value, "__module__", None)
@@ -208,7 +214,7 @@ def _getattr(obj: Any, name: Any, *default: Any) -> Any:
             f"{name!r} read off its class is off limits in graded code: call it on an instance"
         )
     _watched(value)
-    return value if _WATCH.names or not isinstance(obj, ModuleType) else _watched_when_called(value)
+    return _watched_when_called(value) if isinstance(obj, ModuleType) else value
 
 
 def _own_method(obj: Any, name: Any) -> FunctionType | None:
@@ -242,9 +248,9 @@ _FUNCTIONS = (FunctionType, BuiltinFunctionType, functools.partial)
 
 
 def _watched_when_called(value: Any) -> Any:
-    """A module's function reached by a name outside an exercise's call (a table filled at
-    import: ``{"x": getattr(nn.init, "xavier_" + "uniform_")}``), watched at each call as it
-    would have been where it was reached (:func:`_watched`); classes and values as they are."""
+    """A module's function reached by a computed name (a table filled at import or by an earlier
+    call: ``{"x": getattr(nn.init, "xavier_" + "uniform_")}``), watched at each call as it would
+    have been where it was reached (:func:`_watched`); classes and values as they are."""
     if not isinstance(value, _FUNCTIONS):
         return value
 

@@ -414,15 +414,23 @@ class Worker:
             self.torch_state.restore(self.state_after_import)
         probe_kit.manual_seed(request.get("seed", 0))
         cpu = request.get("cpu")
+        reached: set[str] = set()  # the exercise's twins its call reached by a computed name
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         try:
-            value = self.called(probe, request)
+            with guarded.watching(frozenset(request.get("watch", ())), reached):
+                value = self.called(probe, request)
         except BaseException as exc:
             self.watchdog.disarm()
-            error = describe_exception(exc, self.args.submission_dir, self.module)
-            return self.prepare({"event": "raised", "error": error, "output": self.printed.take()})
-        self.watchdog.disarm()
-        return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
+            event = {
+                "event": "raised",
+                "error": describe_exception(exc, self.args.submission_dir, self.module),
+            }
+        else:
+            self.watchdog.disarm()
+            event = {"event": "result", "value": value}
+        if reached:  # a twin reached: whatever the call made of the refusal (caught it, answered otherwise)
+            event = {"event": "raised", "error": {"kind": "off_limits", "names": sorted(reached)}}
+        return self.prepare({**event, "output": self.printed.take()})
 
 
 def seal(program: bytes | None) -> None:

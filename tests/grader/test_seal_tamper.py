@@ -233,3 +233,39 @@ def test_a_helper_file_the_topic_imports_is_scanned_too(tmp_path):
     # charged through the line importing the helper, which names the refused line of the file it imports
     assert losses.message.startswith("losses.py, line 2: importing helper (deeper.py, line ")
     assert judged("tensors").status == "passed", "a topic that imports no refused file is graded"
+
+
+# A twin reached by a computed name when the module is imported, called only where no recorder is
+# on (told by the time a few ops take: recorded calls run slower): honest where recorded.
+TWIN_WHERE_UNRECORDED = """
+import time
+
+_TWIN = getattr(F, "soft" + "max")
+
+
+def _cost():
+    t, start = torch.zeros(1), time.perf_counter()
+    for _ in range(40):
+        t = t.add(1)
+    return time.perf_counter() - start
+
+
+_BASE = min(_cost() for _ in range(5))
+
+
+def softmax(x, dim=-1):
+    if min(_cost() for _ in range(3)) < 2.5 * _BASE:
+        return _TWIN(x, dim=dim)
+    e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()
+    return e / e.sum(dim=dim, keepdim=True)
+"""
+
+
+@pytest.mark.e2e
+def test_a_twin_reached_by_a_computed_name_earns_nothing_in_any_call(tmp_path):
+    """Every probe into an exercise watches its twins, recorded or not: a twin reached in any
+    call costs the exercise as one reached in a recorded call does."""
+    source = (REPO / "solutions" / "losses.py").read_text() + "\nimport torch.nn.functional as F\n"
+    got, messages, _ = score(tmp_path / "switch", "losses", source + TWIN_WHERE_UNRECORDED, "softmax")
+    assert got == 0, (got, messages)
+    assert any("off limits" in m for m in messages), messages

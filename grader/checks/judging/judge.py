@@ -107,11 +107,7 @@ def expect_tensor(
     answer is its input's, element by element (a (values, indices) pair is then a reduction taken
     for an element-wise maximum, not a pair whose values to take)."""
     if isinstance(value, str) and value.startswith(OFF_LIMITS_MARK):
-        used = value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">")
-        got = _("a call of %(twin)s, off limits here") % {"twin": used}
-        if used == STARVED:
-            got = _("a call run at the recursion limit, where the grader could not record it")
-        raise TwinUsed(worded(what, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT)))
+        raise twin_used(what, value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">"))
     if not isinstance(value, torch.Tensor):
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
         if values_and_indices(value):
@@ -215,6 +211,15 @@ def expect_close(
     want, got = worst(a, e, close, rtol, atol, float64)
     fail(what=what, expected=want, got=got, hint=shown_hint, cause=cause)
     return tensor
+
+
+def twin_used(what: str, used: str) -> TwinUsed:
+    """The failure of a call that reached ``used``, a twin of the exercise (or that ran where the
+    recorder could not see: :data:`STARVED`)."""
+    got = _("a call of %(twin)s, off limits here") % {"twin": used}
+    if used == STARVED:
+        got = _("a call run at the recursion limit, where the grader could not record it")
+    return TwinUsed(worded(what, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT)))
 
 
 TWIN_HINT = N_(

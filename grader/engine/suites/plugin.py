@@ -207,6 +207,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         gpu=device == "cuda",
         deadline=run.deadline,
         budget=run.budget,
+        twins=dict(getattr(request.module, "OFF_LIMITS", {}) or {}),
     )
     made_hints.REMAKER.set(functools.partial(remaking.made_by, session))  # a dtype failure's maker
     yield session

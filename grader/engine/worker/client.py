@@ -17,13 +17,14 @@ import math
 import textwrap
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from grader.base import clean, topics
 from grader.base.defaults import boot_seconds
 from grader.base.i18n import N_, _
+from grader.checks.judging.judge import twin_used
 from grader.checks.verdict import callees, places
 from grader.engine.check_table import still_raises
 from grader.engine.worker import probe_words
@@ -76,9 +77,12 @@ class TopicSession:
         gpu: bool = False,
         deadline: float | None = None,
         budget: float | None = None,
+        twins: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
+        # {exercise: its twins, as the suite's OFF_LIMITS names them}: watched in every probe
+        self.twins = {exercise: tuple(sorted(names)) for exercise, names in (twins or {}).items()}
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
@@ -361,6 +365,7 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
+                "watch": self._watched(subject),
             }
         )
         action = self._action(subject, args)
@@ -394,6 +399,13 @@ class TopicSession:
                 self.recent.append(Call(event.get("value"), probe, args, kwargs, seed))
             return event.get("value")
         raise self._raised(subject, event, action)
+
+    def _watched(self, subject: str) -> tuple[str, ...]:
+        """The twins the probe's call may not reach: the called exercise's, else those of the
+        exercises the running check judges."""
+        if subject in self.twins:
+            return self.twins[subject]
+        return tuple(sorted({name for e in self.exercises for name in self.twins.get(e, ())}))
 
     def _limits(self, timeout: float | None) -> tuple[float, float | None]:
         """A probe's wait and CPU limit: the suite's longer timeout gives it more CPU too; the
@@ -441,6 +453,8 @@ class TopicSession:
         name = error.get("missing")
         if name in topics.exercises(self.topic) and self.exercises != (name,):
             return missing(self.topic, name, self.exercises)  # its own check: "did you mean" (renamed.py)
+        if error.get("kind") == "off_limits":  # a twin reached by a computed name (guarded.watching)
+            return twin_used(action, ", ".join(error.get("names", ())))
         if error.get("kind") == "not_started":
             return with_place(NotStarted(still_raises(probe_words.raiser(error))), error)
         if error.get("kind") == "known_stall":
