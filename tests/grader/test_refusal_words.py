@@ -57,16 +57,19 @@ WORDS = ("what", "instead")
 
 
 @functools.cache
-def sayers() -> dict[str, dict[int, str]]:
-    """{callable's name: {position of an argument: "what" or "instead"}}: Refusal, and every
-    function of grader/ with parameters of both names (a method's ``self`` not counted)."""
-    found = {"Refusal": {i: f for i, f in enumerate(fields()) if f in WORDS}}
+def sayers() -> dict[tuple[str, str], tuple[bool, dict[int, str]]]:
+    """{(module, callable's name): (a method, {position of an argument: "what" or "instead"})}:
+    Refusal, and every function of grader/ with parameters of both names (``self`` not counted)."""
+    found = {(REFUSAL, "Refusal"): (False, {i: f for i, f in enumerate(fields()) if f in WORDS})}
     for module in modules(*WORDS):
-        for node in ast.walk(tree(module)):
-            if isinstance(node, ast.FunctionDef):
-                params = [a.arg for a in (*node.args.posonlyargs, *node.args.args) if a.arg != "self"]
-                if set(WORDS) <= set(params):
-                    found[node.name] = {i: p for i, p in enumerate(params) if p in WORDS}
+        for node in [tree(module), *(n for n in ast.walk(tree(module)) if isinstance(n, ast.ClassDef))]:
+            for function in node.body:
+                if isinstance(function, ast.FunctionDef):
+                    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+                    method = isinstance(node, ast.ClassDef) and params[:1] == ["self"]
+                    places = {i: p for i, p in enumerate(params[method:]) if p in WORDS}
+                    if set(places.values()) == set(WORDS):
+                        found[module, function.name] = (method, places)
     return found
 
 
@@ -74,16 +77,33 @@ def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
+def said(call: ast.Call, module: str) -> dict[int, str] | None:
+    """Where ``call`` (in ``module``) gives a refusal's words, if it calls a sayer: by its name
+    there or imported, as an attribute of its module, or on ``self`` (a method)."""
+    func, names = call.func, imported(module)
+    for (home, name), (method, places) in sayers().items():
+        if isinstance(func, ast.Name):
+            called = names.get(func.id, f"{module}.{func.id}") == f"{home}.{name}"
+        elif isinstance(func, ast.Attribute) and func.attr == name and isinstance(func.value, ast.Name):
+            called = (method and func.value.id == "self") or names.get(func.value.id) == home
+        else:
+            called = False
+        if called:
+            return places
+    return None
+
+
 def sites() -> list[tuple[str, ast.FunctionDef | None, ast.expr]]:
     """(module, enclosing function, argument) of every refusal's words given in grader/."""
     found = []
-    for module in {m for name in sayers() for m in modules(f"{name}(")}:
+    for module in {m for _home, name in sayers() for m in modules(f"{name}(")}:
         for scope in [tree(module), *(n for n in ast.walk(tree(module)) if isinstance(n, ast.FunctionDef))]:
             for node in _own_nodes(scope):
-                if isinstance(node, ast.Call) and (places := sayers().get(_name(node.func))):
-                    args = [*(a for a in node.args), *(k.value for k in node.keywords if k.arg in WORDS)]
+                if isinstance(node, ast.Call) and (places := said(node, module)) is not None:
                     starred = any(isinstance(a, ast.Starred) for a in node.args)
-                    chosen = args if starred else [a for i, a in enumerate(node.args) if i in places]
+                    chosen = (
+                        list(node.args) if starred else [a for i, a in enumerate(node.args) if i in places]
+                    )
                     chosen += [k.value for k in node.keywords if k.arg in WORDS]
                     fn = scope if isinstance(scope, ast.FunctionDef) else None
                     found += [(module, fn, a) for a in dict.fromkeys(chosen)]
@@ -258,7 +278,8 @@ def words() -> dict[str, list[str]]:
 
 def test_the_walk_finds_the_checkers_words():
     """The sites and tables are drawn: the checker's refuse, a table's entry, a returned pair."""
-    assert {"Refusal", "refuse"} <= set(sayers())
+    assert {"Refusal", "refuse"} <= {name for _module, name in sayers()}
+    assert len({(module, arg.lineno) for module, _scope, arg in sites()}) >= 40
     found = words()
     rules = Texts().constant("VALUE_METHODS", "grader.engine.subset.rules")
     assert set(rules) <= set(found) and len(rules) >= 3
