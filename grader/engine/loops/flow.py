@@ -13,7 +13,7 @@ import collections
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
-from grader.base.i18n import _
+from grader.base.i18n import N_, _
 from grader.engine.loops.program import MODULE, Program, kind
 from grader.engine.loops.values import (
     CONSTANT,
@@ -92,7 +92,7 @@ class Flow:
         while self.queue:
             steps += 1
             if self.clock is not None and steps % _TICK == 0:
-                self.clock.check("the loops of an exercise")
+                self.clock.check(N_("the loops of an exercise"))
             f = self.funcs[self.queue.popleft()]
             self.queued.discard(f.key)
             self.findings[f.key], self.edges[f.key], self.current = [], [], f

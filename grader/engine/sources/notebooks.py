@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.base.defaults import NOTEBOOK_MAX_BYTES
-from grader.base.i18n import _
+from grader.base.i18n import N_, _, text
 from grader.base.topics import TOPICS
 from grader.engine.sources import cell_python, parsed
 
@@ -95,7 +95,7 @@ def read(path: Path) -> nbformat.NotebookNode:
         notebook: nbformat.NotebookNode = nbformat.reads(json.dumps(_graded_parts(raw)), as_version=4)
         nbformat.validate(notebook)
         code = sum(len(c.source.encode(errors="replace")) for c in notebook.cells if c.cell_type == "code")
-        large = parsed.too_large(code, "its code cells hold")
+        large = parsed.too_large(code, N_("its code cells hold {0} kB"))
         if large:
             raise NotebookError(f"{path.name} is not read: {large}")
     except NotebookError:
@@ -161,8 +161,11 @@ class SkippedCell:
 
     def note(self) -> str:
         values = {"cell": self.cell.label(), "reason": self.reason, "line": self.line}
-        if self.unread:
-            return _("%(cell)s was skipped: %(reason)s; the other cells were graded") % values
+        if self.unread:  # the grader's words (parsed.unreadable, the clock's), not Python's
+            return _("%(cell)s was skipped: %(reason)s; the other cells were graded") % {
+                **values,
+                "reason": text(self.reason),
+            }
         return (
             _(
                 "%(cell)s was skipped: it is not valid Python even after IPython's transforms "
@@ -392,9 +395,9 @@ def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
             continue
         where = Cell(number, _first_line(cell.source))
         try:
-            clock.check("the cells before it")
+            clock.check(N_("the cells before it"))
         except parsed.OverBudget as exc:  # this cell and the rest are skipped, with a note
-            reason = f"{exc}, so neither it nor any cell after it was read"
+            reason = N_("{0}, so neither it nor any cell after it was read").format(exc)
             collected.skipped.append(SkippedCell(where, 1, reason, unread=True))
             break
         _collect_cell(where, cell.source, collected)

@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 from grader.base.defaults import SOURCE_MAX_BYTES as MAX_BYTES
 from grader.base.defaults import SOURCE_MAX_DEPTH as MAX_DEPTH
 from grader.base.defaults import SOURCE_READ_SECONDS as READ_SECONDS
+from grader.base.i18n import N_
 
 
 class OverBudget(ValueError):
@@ -38,7 +39,7 @@ class Clock:
 
     def check(self, what: str) -> None:
         if time.process_time() > self.ends:
-            raise OverBudget(f"reading {what} took more than {self.seconds:g} s of CPU")
+            raise OverBudget(N_("reading {0} took more than {1} s of CPU").format(what, f"{self.seconds:g}"))
 
 
 @functools.lru_cache(maxsize=32)
@@ -193,11 +194,14 @@ def _walk(tree: ast.AST) -> tuple[dict[ast.AST, ast.AST], int]:
     return found, deepest
 
 
-def too_large(size: int, subject: str = "its code is") -> str | None:
-    """Why code of ``size`` bytes is not read, or None when it may be."""
+def too_large(size: int, subject: str = N_("its code is {0} kB")) -> str | None:
+    """Why code of ``size`` bytes is not read, or None when it may be (``subject``: a template of
+    its size in kB)."""
     if size <= MAX_BYTES:
         return None
-    return f"{subject} {size >> 10} kB (the grader reads up to {MAX_BYTES >> 10} kB of code)"
+    return N_("{0} (the grader reads up to {1} kB of code)").format(
+        subject.format(size >> 10), MAX_BYTES >> 10
+    )
 
 
 def unreadable(source: str | bytes) -> str | None:
@@ -209,8 +213,10 @@ def unreadable(source: str | bytes) -> str | None:
     found = depth(source)
     if found <= MAX_DEPTH:
         return None
-    how = "too deep for Python to parse" if found == MAX_DEPTH + 1 else f"{found} levels deep"
-    return f"its code is nested {how} (the grader reads code nested up to {MAX_DEPTH} levels)"
+    how = (
+        N_("too deep for Python to parse") if found == MAX_DEPTH + 1 else N_("{0} levels deep").format(found)
+    )
+    return N_("its code is nested {0} (the grader reads code nested up to {1} levels)").format(how, MAX_DEPTH)
 
 
 def decoded(data: bytes) -> str | None:

@@ -24,6 +24,7 @@ import collections
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset.shapes import chain
 
@@ -145,7 +146,7 @@ def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
     here, later, groups = [], {}, _Groups()  # the module's names share objects across statements
     for i, unit in enumerate(units):
         if clock is not None and i % _TICK == 0:
-            clock.check("the module's changes")
+            clock.check(N_("the module's changes"))
         here.append(_effects(at_import(unit.nodes), mine, groups))
         changed, module_level, runs = _when_run(unit.nodes, mine | unit.inner)
         for name in unit.names:
@@ -200,7 +201,7 @@ def _latent(
     found: dict[str, set[str]] = {}
     for step, name in enumerate(sorted(wanted)):  # each name's closure, each name in it visited once
         if clock is not None and step % _TICK == 0:
-            clock.check("the module's changes")
+            clock.check(N_("the module's changes"))
         queue, seen, changed = collections.deque([name]), {name}, set[str]()
         while queue:
             mutated, called = later.get(queue.popleft(), (set(), set()))

@@ -38,6 +38,7 @@ import collections
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import dead as subset_dead
 from grader.engine.subset import reach as subset_reach
@@ -97,7 +98,7 @@ def closure(
     while queue:
         i = queue.popleft()
         steps += 1
-        tick(clock, steps, "the module's charge")
+        tick(clock, steps, N_("the module's charge"))
         for name in (units[i].binds if forward else units[i].reads) - names:
             names.add(name)
             for other in index.find(name):

@@ -34,12 +34,18 @@ from grader.sandboxed import subset_members as members
 CLASS_INSTEAD = N_(
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
-INSTALL = "define the function in its own file, and import it where you use it"
+INSTALL = N_("define the function in its own file, and import it where you use it")
 # a module held as a value: templates whose {0} the learner's language keeps (grader.base.i18n.text)
 MODULE_AS_VALUE = N_("the module {0} as a value")
 WRITE_WHERE_USED = N_("write {0} where you use it")
 MAKE_A_CLASS = N_("write a class statement, and call your class by its name")
 CALLED_ONLY = N_("call {0}(...) where you use it, with its arguments written out")
+PASSED_AROUND = N_("{0} passed around")
+BY_ITS_NAME = N_("import {0} by its name")
+NAMES_YOU_USE = N_("import the names you use: from {0} import a, b")
+CHANGES_A_MODULE = N_("{0} = ... (changes a module for every caller)")
+KEEP_THE_VALUE = N_("keep the value in a variable of your own")
+METHOD_SET = N_("setting a method or property on an object"), N_("define it in your class statement")
 
 
 class _Check(Place):
@@ -60,30 +66,28 @@ class _Check(Place):
             if alias.name in rules.LISTED or alias.name in rules.REFUSED_PARENTS:
                 continue  # torch.func: its members by their full names (visit_Name refuses it as a value)
             if problem := member_problem(alias.name):
-                self.refuse(
-                    node, f"import {alias.name} ({problem[0]})", _members_instead(alias.name, problem[1])
-                )
+                what = N_("import {0} ({1})").format(alias.name, problem[0])
+                self.refuse(node, what, _members_instead(alias.name, problem[1]))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
         if node.level:
-            self.refuse(node, "a relative import", f"import {module or 'the file'} by its name")
+            self.refuse(node, N_("a relative import"), BY_ITS_NAME.format(module or N_("the file")))
             return
         if self.missing(node, module):
             return
         for alias in node.names:
             self.stored(ast.Name(alias.asname or alias.name, lineno=node.lineno))
             if alias.name == "*":
-                self.refuse(
-                    node, f"from {module} import *", f"import the names you use: from {module} import a, b"
-                )
+                self.refuse(node, f"from {module} import *", NAMES_YOU_USE.format(module))
             elif f"{module}.{alias.name}" in rules.placed().keys() | rules.REFUSED_PARENTS:
                 continue  # its uses are checked where they stand (visit_Name)
             elif module.split(".")[0] not in self.facts.local and (
                 problem := member_problem(f"{module}.{alias.name}")
             ):
                 instead = _members_instead(f"{module}.{alias.name}", problem[1])
-                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", instead)
+                what = N_("from {0} import {1} ({2})").format(module, alias.name, problem[0])
+                self.refuse(node, what, instead)
 
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
@@ -113,19 +117,19 @@ class _Check(Place):
             node
         )
         if (called_only and handed_on(node, facts.parents)) or self.maker_handed_on(node, ruled):
-            return f"{name} passed around", CALLED_ONLY.format(name)
+            return PASSED_AROUND.format(name), CALLED_ONLY.format(name)
         if name == "type" and name not in facts.bound and handed_on(node, self.facts.parents):
-            return "type passed around", "call type(x) where you use it, or compare with isinstance"
+            return PASSED_AROUND.format(name), N_("call type(x) where you use it, or compare with isinstance")
         return self.misplaced(node, name, facts.imported.get(name, ""))
 
     def misplaced(self, node: ast.expr, written: str, dotted: str) -> tuple[str, str] | None:
         """(what, instead) where a member allowed in one place (``rules.placed``) stands elsewhere."""
         what, instead = rules.PLACED.get(rules.placed().get(dotted, ""), ("", ""))
-        return None if not what or id(node) in self.placed else (f"{written} {what}", instead)
+        return None if not what or id(node) in self.placed else (what.format(written), instead)
 
     def stored(self, node: ast.Name) -> None:
         if node.id == "self":
-            self.refuse(node, "assigning to self", "use another name for the new value")
+            self.refuse(node, N_("assigning to self"), N_("use another name for the new value"))
             return
         in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
         if (
@@ -133,7 +137,9 @@ class _Check(Place):
             and node.id not in rules.DUNDER_ASSIGN
             and not (in_class and node.id in rules.DUNDER_DEFINE | rules.DUNDER_OWN)
         ):
-            self.refuse(node, f"assigning {node.id}", "choose a name without double underscores")
+            self.refuse(
+                node, N_("assigning {0}").format(node.id), N_("choose a name without double underscores")
+            )
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.attribute(node, None)
@@ -152,10 +158,7 @@ class _Check(Place):
             if dotted in rules.placed():
                 problem = self.misplaced(node, dotted, dotted)
             if problem is None and store and dotted not in rules.SETTINGS:
-                problem = (
-                    f"{dotted} = ... (changes a module for every caller)",
-                    "keep the value in a variable of your own",
-                )
+                problem = (CHANGES_A_MODULE.format(dotted), KEEP_THE_VALUE)
             if problem is None and call is None:
                 problem = self.value_problem(node, dotted)
             if problem:
@@ -166,11 +169,10 @@ class _Check(Place):
         for at in range(len(attrs)):
             self.one_attribute(node, root, attrs, at, call)
         if store and dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
-            self.refuse(
-                node, f"setting .{attrs[-1]}", "set your own attributes (a wrapper's __name__ is fine)"
-            )
+            instead = N_("set your own attributes (a wrapper's __name__ is fine)")
+            self.refuse(node, N_("setting .{0}").format(attrs[-1]), instead)
         if store and isinstance(root, ast.Call) and named(root.func, "type"):
-            self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
+            self.refuse(node, N_("assigning to an attribute of type(...)"), N_("assign to your own objects"))
 
     def value_problem(self, node: ast.Attribute, dotted: str) -> tuple[str, str] | None:
         """(what, instead) where ``node`` hands on a module (``dotted``) or a member allowed only
@@ -179,14 +181,14 @@ class _Check(Place):
             return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
         called_only = (dotted in rules.CALLED_ONLY or node.attr == "open") and not self.bound_as_opener(node)
         if (called_only and handed_on(node, self.facts.parents)) or self.maker_handed_on(node, dotted):
-            return f"{dotted or '.open'} passed around", CALLED_ONLY.format(dotted or ".open")
+            return PASSED_AROUND.format(dotted or ".open"), CALLED_ONLY.format(dotted or ".open")
         return None
 
     def evaluated(self, node: ast.Attribute, root: ast.expr, attrs: list[str], call: ast.Call | None) -> None:
         """A format method on no literal of plain fields (``rules.FORMATS``); ``.open`` handed on."""
         for at, attr in enumerate(attrs):
             if attr in rules.FORMATS and (path := format_path(root if at == 0 else None)):
-                self.refuse(node, f"str.{attr} of {path}", "format the values themselves")
+                self.refuse(node, N_("str.{0} of {1}").format(attr, path), N_("format the values themselves"))
         if call is None and (problem := self.value_problem(node, "")):
             self.refuse(node, *problem)
 
@@ -206,10 +208,9 @@ class _Check(Place):
         module, *members = imported.split(".")
         members += attrs
         if outside := [m for m in members if m in self.facts.local[module]]:  # pkg.core.torch too
-            self.refuse(node, f"{module}.{outside[0]}", f"import {outside[0]} yourself")
+            self.refuse(node, f"{module}.{outside[0]}", N_("import {0} yourself").format(outside[0]))
         if members and isinstance(node.ctx, (ast.Store, ast.Del)):  # a helper installing an exercise
-            what = f"{'.'.join([module, *members])} = ... (changes a module for every caller)"
-            self.refuse(node, what, INSTALL)
+            self.refuse(node, CHANGES_A_MODULE.format(".".join([module, *members])), INSTALL)
         for at in range(1, len(members)):
             self.one_attribute(node, ast.Name(module), members, at, call)
 
@@ -218,7 +219,7 @@ class _Check(Place):
     ) -> None:
         attr, last = attrs[at], at == len(attrs) - 1
         if attr in rules.FRAME_ATTRIBUTES:
-            self.refuse(node, f".{attr}", "pass values as arguments")
+            self.refuse(node, f".{attr}", N_("pass values as arguments"))
         elif attr in rules.VALUE_METHODS:
             self.refuse(node, f".{attr}", rules.VALUE_METHODS[attr])
         elif attr == "__dict__" and at == 0 and named(root, "self") and self.in_method():
@@ -239,22 +240,23 @@ class _Check(Place):
                 on_super = on_super and isinstance(root, ast.Call) and self.plain_super(root)
             on_self = attr not in rules.DUNDER_OWN and first_is_self(call)
             if not (called and (on_super or on_self)):
-                instead = f"call super().{attr}(...) in your class" if attr in rules.DUNDER_OWN else ""
+                instead = (
+                    N_("call super().{0}(...) in your class").format(attr) if attr in rules.DUNDER_OWN else ""
+                )
                 self.refuse(
                     node,
                     f".{attr}",
-                    instead or "use the object's public methods (super().__init__() is fine)",
+                    instead or N_("use the object's public methods (super().__init__() is fine)"),
                 )
         if attr == "__class__" and not self.class_named_only(
             node, root if at == 0 else node, None if last else attrs[at + 1]
         ):
-            self.refuse(node, "the class of a value used as a value", CLASS_INSTEAD)
+            self.refuse(node, N_("the class of a value used as a value"), CLASS_INSTEAD)
         reached = reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
         if attr in self.facts.methods and reached:
             if not (last and call is not None and first_is_self(call) and self.in_method()):
-                self.unbound.append(
-                    Refusal(node.lineno, f"a method read off its class (.{attr})", "call it on an instance")
-                )
+                what = N_("a method read off its class (.{0})").format(attr)
+                self.unbound.append(Refusal(node.lineno, what, N_("call it on an instance")))
 
     # calls
     def visit_Call(self, node: ast.Call) -> None:
@@ -270,31 +272,27 @@ class _Check(Place):
             and len(node.args) == 1
             and not self.class_named_only(node, node.args[0], None)
         ):
-            self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
+            self.refuse(node, N_("type(...) used as a value"), CLASS_INSTEAD)
         if makes_a_class(node) or self.calls_a_class_maker(node):
-            self.refuse(node, "making a class from a namespace", MAKE_A_CLASS)
+            self.refuse(node, N_("making a class from a namespace"), MAKE_A_CLASS)
         if writes_a_file(node, self.facts.imported, self.facts.openers):
             self.refuse(
                 node,
-                "opening a file for writing",
-                "graded code reads files (open(path) or open(path, 'rb')) and returns its results",
+                N_("opening a file for writing"),
+                N_("graded code reads files (open(path) or open(path, 'rb')) and returns its results"),
             )
         dotted = dotted_name(func, self.facts.imported)
         if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
-            self.refuse(
-                node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
-            )
+            what = N_("{0} with more than {1} argument").format(dotted, rules.ARITY[dotted])
+            self.refuse(node, what, N_("pass only the function"))
         self.keywords(node)
         if dotted in rules.POSITIONAL and (
             len(node.args) > rules.POSITIONAL[dotted][0]
             or any(k.arg is None for k in node.keywords)
             or any(isinstance(a, ast.Starred) for a in node.args)
         ):
-            self.refuse(
-                node,
-                f"{dotted} with more than {rules.POSITIONAL[dotted][0]} positional arguments or **",
-                rules.POSITIONAL[dotted][1],
-            )
+            what = N_("{0} with more than {1} positional arguments or **")
+            self.refuse(node, what.format(dotted, rules.POSITIONAL[dotted][0]), rules.POSITIONAL[dotted][1])
         for arg in [*node.args, *node.keywords]:
             self.visit(arg)
 
@@ -305,7 +303,7 @@ class _Check(Place):
             elif keyword.arg in rules.LITERAL_KEYWORDS:
                 value, instead = rules.LITERAL_KEYWORDS[keyword.arg]
                 if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == value):
-                    self.refuse(node, f"{keyword.arg}= other than {value}", instead)
+                    self.refuse(node, N_("{0}= other than {1}").format(keyword.arg, value), instead)
 
     def by_name(self, node: ast.Call, name: str) -> None:
         if name == "vars":
@@ -313,9 +311,8 @@ class _Check(Place):
             if own and self.in_method():
                 self.own_dict_line = self.own_dict_line or node.lineno
             else:
-                self.refuse(
-                    node, "vars(...) of anything but self in a method", "read the attributes you need by name"
-                )
+                what = N_("vars(...) of anything but self in a method")
+                self.refuse(node, what, N_("read the attributes you need by name"))
             return
         target = node.args[0] if node.args else None
         text = node.args[1] if len(node.args) > 1 else None
@@ -324,14 +321,12 @@ class _Check(Place):
         if target is None or text is None or not plain or not (literal or name in rules.COMPUTED_NAME):
             self.refuse(
                 node,
-                f"{name}(...) with a name computed at run time",
-                f'write obj.attribute or {name}(obj, "attribute")',
+                N_("{0}(...) with a name computed at run time").format(name),
+                N_('write obj.attribute or {0}(obj, "attribute")').format(name),
             )
             return
         if name == "setattr" and len(node.args) > 2 and self.is_method(node.args[2]):
-            self.refuse(
-                node, "setting a method or property on an object", "define it in your class statement"
-            )
+            self.refuse(node, *METHOD_SET)
         if not literal:  # the worker's guarded builtin checks the name against the same lists
             self.computed_name(node, name, target, text)
         elif name != "hasattr":  # a bool is all hasattr gives
@@ -353,7 +348,7 @@ class _Check(Place):
             dotted is not None and dotted in members.modules()
         )
         if module and name == "setattr":
-            self.refuse(node, f"setattr on the module {dotted}", "keep the value in a variable of your own")
+            self.refuse(node, N_("setattr on the module {0}").format(dotted), KEEP_THE_VALUE)
         if module:
             self.resolved.add(id(target))
         self.visit(target)
@@ -366,8 +361,10 @@ class _Check(Place):
         if dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE | rules.DUNDER_OWN):
             self.refuse(
                 node,
-                f"defining {node.name}",
-                "define only the special methods an exercise needs (__init__, __call__, __repr__, __add__...)",
+                N_("defining {0}").format(node.name),
+                N_(
+                    "define only the special methods an exercise needs (__init__, __call__, __repr__, __add__...)"
+                ),
             )
         for annotation in [*(a.annotation for a in arguments(node.args)), node.returns]:
             self.annotation(annotation)
@@ -392,9 +389,7 @@ class _Check(Place):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if any(isinstance(t, ast.Attribute) for t in node.targets) and self.is_method(node.value):
-            self.refuse(
-                node, "setting a method or property on an object", "define it in your class statement"
-            )
+            self.refuse(node, *METHOD_SET)
         self.generic_visit(node)
 
     def is_method(self, value: ast.expr | None) -> bool:
@@ -418,9 +413,8 @@ class _Check(Place):
         try:
             expr = ast.parse(node.value, mode="eval").body
         except SyntaxError:
-            self.refuse(
-                node, "a string annotation that is no expression", "write the annotation without quotes"
-            )
+            what = N_("a string annotation that is no expression")
+            self.refuse(node, what, N_("write the annotation without quotes"))
             return
         for inner in ast.walk(expr):
             if isinstance(inner, (ast.expr, ast.stmt)):
@@ -431,7 +425,8 @@ class _Check(Place):
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
         for attr in node.kwd_attrs:
             if dunder(attr) or attr in rules.FRAME_ATTRIBUTES:
-                self.refuse(node, f"a case pattern on {attr}", "match on your own values' public attributes")
+                what = N_("a case pattern on {0}").format(attr)
+                self.refuse(node, what, N_("match on your own values' public attributes"))
         self.generic_visit(node)
 
 
@@ -442,9 +437,11 @@ def _unbound_problem(name: str) -> tuple[str, str] | None:
     """(what, instead) for a name the module neither binds nor imports: a builtin outside the
     list, or a dunder it may not read."""
     if name in _BUILTIN_NAMES and name not in rules.BUILTINS:
-        return f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
+        return N_("the builtin {0}").format(name), N_(
+            "use the builtins an exercise needs (len, range, zip...)"
+        )
     if dunder(name) and name not in rules.DUNDER_READ:
-        return name, "use the names your module defines"
+        return name, N_("use the names your module defines")
     return None
 
 
@@ -472,9 +469,10 @@ def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
         kind = type(node).__name__
         if kind not in rules.NODES:
             instead = rules.NODES_REFUSED.get(
-                kind, "write it with the statements of the Python the course uses"
+                kind, N_("write it with the statements of the Python the course uses")
             )
-            found.append(Refusal(line or int(getattr(node, "lineno", 1)), f"the syntax {kind}", instead))
+            what = N_("the syntax {0}").format(kind)
+            found.append(Refusal(line or int(getattr(node, "lineno", 1)), what, instead))
     return found
 
 

@@ -47,7 +47,7 @@ def _member_problem(dotted: str) -> tuple[str, str] | None:
         return _attributes_problem(member, dotted[len(member) + 1 :].split(".") if dotted != member else [])
     root = _root_module(dotted)
     if root is None:
-        return f"module {dotted.split('.')[0]}", OTHER_MODULE
+        return N_("module {0}").format(dotted.split(".")[0]), OTHER_MODULE
     parts = dotted.split(".")[len(root.split(".")) :]
     if root in rules.LISTED and parts and parts[0] not in rules.LISTED[root]:
         return (
@@ -138,13 +138,13 @@ def _attributes_problem(at: str, parts: list[str]) -> tuple[str, str] | None:
 def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
     """Why ``at`` (ending in the attribute ``part`` of a class or function of a module) is refused."""
     if private(part):
-        return at, "use the public name"
+        return at, N_("use the public name")
     if dunder(part) and part not in rules.DUNDER_READ:
-        return at, "call the public function or method"
+        return at, N_("call the public function or method")
     if part in rules.FRAME_ATTRIBUTES:
-        return at, "pass values as arguments"
+        return at, N_("pass values as arguments")
     if part in rules.STANDARD and at not in rules.OWN_NAMES:
-        return at, f"import {part} itself if the exercise needs it"
+        return at, N_("import {0} itself if the exercise needs it").format(part)
     return None
 
 

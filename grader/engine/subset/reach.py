@@ -24,6 +24,7 @@ import collections
 from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset.binds import Meaning
 from grader.engine.subset.scopes import PLAIN_BASES, OwnClass, Scopes
@@ -203,7 +204,7 @@ class Pieces:
             while queue:
                 steps += 1
                 if self.clock is not None and steps % _TICK == 0:
-                    self.clock.check("the module's reachable code")
+                    self.clock.check(N_("the module's reachable code"))
                 piece = queue.popleft()
                 for other in sorted(self.edges(piece) - owners.keys()):
                     owners[other] = apart.get(other, owners[piece])

@@ -73,11 +73,11 @@ def class_makers() -> frozenset[str]:
 # what a member named elsewhere than its one place (:func:`placed`) is, and what to write
 PLACED = {
     "metaclass": (
-        "used but as a class statement's metaclass",
+        N_("{0} used but as a class statement's metaclass"),
         N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC"),
     ),
     "decorator": (
-        "used but as a decorator of your own def or class statement",
+        N_("{0} used but as a decorator of your own def or class statement"),
         N_(
             "write it as a decorator above your own def or class statement (@dataclass, @functools.wraps(fn))"
         ),
@@ -119,7 +119,7 @@ SETTINGS = frozenset(
     }
 )
 # Keyword arguments that evaluate text.
-KEYWORDS = {"eval_str": "leave annotations unevaluated"}
+KEYWORDS = {"eval_str": N_("leave annotations unevaluated")}
 # Calls allowed with at most this many arguments (more would name attributes to copy).
 ARITY = {"functools.wraps": 1}
 # Methods that evaluate the fields of the string they are called on (``{0.a[b]}`` reads attributes
@@ -179,20 +179,20 @@ COMPUTED_NAME = frozenset({"getattr", "setattr", "hasattr"})
 POSITIONAL = {
     "torch.utils.data.DataLoader": (
         5,
-        "name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)",
+        N_("name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)"),
     ),
-    "logging.Formatter": (2, "name the style you give: logging.Formatter(fmt, style='%')"),
-    "logging.basicConfig": (0, "name the arguments you give: logging.basicConfig(format=...)"),
+    "logging.Formatter": (2, N_("name the style you give: logging.Formatter(fmt, style='%')")),
+    "logging.basicConfig": (0, N_("name the arguments you give: logging.basicConfig(format=...)")),
     "inspect.signature": (
         1,
-        "leave annotations unevaluated: inspect.signature(fn)",
+        N_("leave annotations unevaluated: inspect.signature(fn)"),
     ),  # no **{"eval_str": ...}
 }
 # A keyword argument a call may give only as this literal (0: no worker processes; logging's "{"
 # style evaluates its fields' paths as str.format does).
 LITERAL_KEYWORDS = {
-    "num_workers": (0, "load the batches in this process: leave num_workers out"),
-    "style": ("%", "write logging's %-style: '%(levelname)s: %(message)s'"),
+    "num_workers": (0, N_("load the batches in this process: leave num_workers out")),
+    "style": ("%", N_("write logging's %-style: '%(levelname)s: %(message)s'")),
 }
 # Members whose allowance reads the arguments where they are called (the builtins that take an
 # attribute's name, vars, open's mode, ARITY, POSITIONAL): allowed only called where they stand,
@@ -216,8 +216,8 @@ NODES = frozenset(
     ExceptHandler arguments arg keyword alias withitem match_case MatchValue MatchSingleton
     MatchSequence MatchMapping MatchClass MatchStar MatchAs MatchOr TypeIgnore""".split()
 )
-ASYNC = "graded code runs synchronously: write a plain def, for or with"
-NEVER_PARSED = "not produced by parsing a module"
+ASYNC = N_("graded code runs synchronously: write a plain def, for or with")
+NEVER_PARSED = N_("not produced by parsing a module")
 NODES_REFUSED = {
     "AsyncFunctionDef": ASYNC,
     "AsyncFor": ASYNC,
@@ -272,8 +272,8 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
 # (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
 # snapshot's to decide.
 VALUE_METHODS = {
-    "compile": "graded code runs eagerly: call the model itself",
-    "share_memory": "graded code runs in one process",
-    "share_memory_": "graded code runs in one process",
-    "tofile": "return your results; graded code writes no files",
+    "compile": N_("graded code runs eagerly: call the model itself"),
+    "share_memory": N_("graded code runs in one process"),
+    "share_memory_": N_("graded code runs in one process"),
+    "tofile": N_("return your results; graded code writes no files"),
 }

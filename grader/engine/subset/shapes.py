@@ -8,6 +8,7 @@ import ast
 import re
 import string
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import aliases as subset_aliases
 from grader.engine.subset import rules
@@ -184,8 +185,8 @@ def format_path(receiver: ast.expr | None) -> str:
     unless it is a literal; "a field's path" where a field names an attribute or index (``{0.a}``,
     ``{0[a]}``, nested specs too); "" for a literal of plain fields."""
     if not (isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)):
-        return "a string computed at run time"
-    return "a field's path" if _format_paths(receiver.value) else ""
+        return N_("a string computed at run time")
+    return N_("a field's path") if _format_paths(receiver.value) else ""
 
 
 def _format_paths(text: str, depth: int = 0) -> bool:

@@ -14,6 +14,7 @@ import bisect
 import symtable
 from dataclasses import dataclass, field, replace
 
+from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import changes as subset_changes
 from grader.engine.subset.shapes import arguments, bound_imports, chain
@@ -190,7 +191,7 @@ def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
     while tables:
         table = tables.pop()
         seen += 1
-        tick(clock, seen, "the module's definitions")
+        tick(clock, seen, N_("the module's definitions"))
         at = bisect.bisect_right(firsts, table.get_lineno()) - 1
         if at < 0 or units[at].last < table.get_lineno():
             return False
@@ -231,7 +232,7 @@ def _read(source: str, tree: ast.Module, clock: parsed.Clock | None) -> list[Uni
     paths = {name: dotted for name, dotted in bound_imports(tree).items() if name not in _local_names(tree)}
     up = parsed.parents(tree)
     for i, unit in enumerate(units):
-        tick(clock, i, "the module's statements")
+        tick(clock, i, N_("the module's statements"))
         _module_scope(unit, imported, paths, up)
     if not _nested(source, units, clock):
         return None
