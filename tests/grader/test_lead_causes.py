@@ -1631,6 +1631,26 @@ BLIND_LEADS = [
         "第 2 和第 3 维",
     ),
     (
+        "b27-conv-mults-by-numpy-prod",  # an int64 that wraps: not "return int(...)" of the same count
+        "conv_mults",
+        (
+            "return k * k * c_in * c_out * h * w",
+            "import numpy as np\n\n    return np.prod([k, k, c_in, c_out, h, w])",
+        ),
+        "wraps past 2^63",
+        "回绕",
+    ),
+    (
+        "b27-batch-norm-momentum-as-keras",  # the shares swapped named, not the formula restated
+        "batch_norm",
+        (
+            "running_mean.mul_(1 - momentum).add_(momentum * mean)",
+            "running_mean.mul_(momentum).add_((1 - momentum) * mean)",
+        ),
+        "Keras's momentum",
+        "Keras 的 momentum",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

@@ -248,7 +248,7 @@ def test_conv_mults(sub, args, expected):
             repr(got)
             if named in ("int", "float", "bool", "Tensor")
             else f"{_number(got):.12g} of type {named}",
-            mults_hint(got, expected, args),
+            NUMPY_INT_HINT if numpy_int(named) else mults_hint(got, expected, args),
         )
 
 
@@ -262,6 +262,15 @@ SHRUNK_HINT = (
 
 
 AS_INT_HINT = "the right count, not as a Python int: return int(...) (a tensor's .item(), a float's int())"
+NUMPY_INT_HINT = N_(
+    "a NumPy integer (np.prod, np.sum and friends give int64): it has a fixed width and wraps past 2^63 "
+    "without a word; multiply Python ints (math.prod, or a product of the ints themselves), which never overflow"
+)
+
+
+def numpy_int(named) -> bool:
+    """The type name of a NumPy integer scalar (``int64``, ``uint8``...): not a Python int."""
+    return isinstance(named, str) and named.startswith(("int", "uint")) and named != "int"
 
 
 def _number(got) -> float | None:

@@ -333,6 +333,19 @@ BATCH_NORM_ERRORS = {
 }
 
 
+MOMENTUM_SWAPPED = N_(
+    "momentum weighs the running mean here and 1 − momentum the batch's: torch's momentum is the "
+    "batch statistic's share, (1 − momentum)·running_mean + momentum·batch mean (Keras's momentum is "
+    "the running statistic's share)"
+)
+
+
+def swapped(x: torch.Tensor, running: torch.Tensor, momentum: float) -> torch.Tensor:
+    """The running mean updated with the two shares swapped (Keras's momentum read as torch's)."""
+    batch = x.transpose(0, 1).reshape(x.shape[1], -1).mean(1)
+    return momentum * running + (1 - momentum) * batch
+
+
 @check("shape", public=True, exercise="batch_norm", errors=BATCH_NORM_ERRORS)
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
@@ -366,7 +379,7 @@ def test_batch_norm_against_torch(sub, shape, training):
         rtol=1e-5,
         atol=1e-6,
         hint=(
-            *([unchanged(mean)] if training else []),
+            *([unchanged(mean), Keyed(MOMENTUM_SWAPPED, equals(swapped(x, mean, 0.2)))] if training else []),
             "(1 − momentum)·running_mean + momentum·batch mean, written in place; unchanged in eval",
         ),
     )
