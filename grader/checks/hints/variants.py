@@ -1,11 +1,7 @@
-"""Hints keyed to what a call's answer is beside the expected one, measured from the call itself:
-the reference's values along the other dimension, the shape a convolution gives with stride 1 or
-no padding, the shape with a size-1 batch axis squeezed away, an output size with the padding
-counted once, and any known wrong variant of an exercise computed on the same input
-(:func:`known`; a domain's ``mistakes``, :func:`of_case`; an argument never applied,
-:func:`argument_ignored`). Each holds only where the answer is
-that (grader/checks/hints/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
-lead says what the code did, and where none holds the lead names no cause."""
+"""Hints keyed to what a call's answer is beside the expected one, measured from the call itself
+(a known wrong variant on the same input, :func:`known`): each holds only where the answer is
+that (relations.py: Keyed, Shaped); where none holds the lead names no cause. What each maker
+covers: docs/architecture.md's room of grader/checks/hints/."""
 
 from __future__ import annotations
 
