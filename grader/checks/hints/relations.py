@@ -75,12 +75,6 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
     return ""
 
 
-def along_other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """What ``reference`` (a computation along the last dim of a 2-d ``x``) gives along the other:
-    reference(xᵀ)ᵀ, row_normalize's values had it summed each column."""
-    return reference(x.mT).mT
-
-
 def merges(got: tuple[int, ...], dims: tuple[int, ...]) -> bool:
     """Whether ``got`` is ``dims`` with runs of neighbours merged (a flatten or view of them)."""
     rest = list(dims)

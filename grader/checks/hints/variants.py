@@ -12,7 +12,7 @@ import torch
 
 from grader.base.i18n import N_
 from grader.checks.hints.conv_steps import ONE_AXIS
-from grader.checks.hints.relations import Keyed, Shaped, When, along_other_dim, equals, merges
+from grader.checks.hints.relations import Keyed, Shaped, When, equals, merges
 
 OTHER_DIM = N_(
     "these are the values along the other dimension: each column (dim 0) reduced where each row's "
@@ -83,21 +83,6 @@ def broadcast_counts(predicted: list[torch.Tensor], labels: list[torch.Tensor]) 
         matches / max(1, sum(len(p) for p in predicted)),
         matches / max(1, sum(t.numel() for t in tables)),
     ]
-
-
-def other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> Keyed:
-    """Where a 2-d ``x``'s answer is ``reference``'s along the other dimension (a sum over dim 0)."""
-    return Keyed(OTHER_DIM, equals(along_other_dim(reference, x)))
-
-
-def another_dim(reference: Callable[..., torch.Tensor], x: torch.Tensor, dim: int) -> tuple[Keyed, ...]:
-    """Where the answer is ``reference(x, dim=d)`` for a dimension d of ``x`` other than ``dim``."""
-    asked = dim % x.dim()
-    return tuple(
-        Keyed(ANOTHER_DIM, equals(reference(x, dim=d)))
-        for d in range(x.dim())
-        if d != asked and x.shape[d] > 1
-    )
 
 
 def conv_shapes(
