@@ -1,14 +1,8 @@
-"""Generic probes shared by the suites, and the trusted side's share of their checks.
-
-A probe runs in the worker as ``probe(mod, *args)`` with ``mod`` the submitted module;
-its source is shipped there, so a probe may use only its arguments and the worker's
-probe namespace (``torch``, ``nn``, ``F``, ``math``, ``kit``) — no other globals.
-Each returns plain data for the trusted judge.
-
-A probe whose first argument is a string runs under that name: the session names it in
-error and timeout messages and remembers stalls by it. The module probes below take it as
-``subject`` and use it for nothing else.
-"""
+"""Generic probes shared by the suites, and the trusted side's share of their checks. A probe's
+source is shipped to the worker: it uses only its arguments and the worker's namespace
+(docs/checks.md, "Writing a check"), and returns plain data for the trusted judge. A probe whose
+first argument is a string runs under that name (the module probes' ``subject``), which the
+session uses in error and timeout messages and to remember stalls."""
 
 from __future__ import annotations
 
