@@ -182,11 +182,7 @@ def call_watching_inputs(
     """(result, for each tensor argument: were its values left as they were?)."""
     before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
     result = getattr(mod, name)(*args, **kwargs)
-    unchanged = [
-        b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
-        for a, b in zip(args, before)
-    ]
-    return result, unchanged
+    return result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
 
 
 def calls_watching_inputs(
@@ -197,12 +193,7 @@ def calls_watching_inputs(
     for args in arg_sets:
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
         result = getattr(mod, name)(*args, **kwargs)
-        unchanged = [
-            b is None
-            or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
-            for a, b in zip(args, before)
-        ]
-        found.append((result, unchanged))
+        found.append((result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]))
     return found
 
 
