@@ -1,14 +1,8 @@
-"""A class's failing exercises grouped by cause: ``grade batch causes``, the notes an instructor
-writes once per group (``grade batch causes note``), and the groups they merge and split.
-
-A group is one exercise and the mistake a failed check shows (:func:`shown`), else its
-diagnosis's cause (grader/checks/verdict/exercises.py ``cause_of``, read here as data): never the
-message's text, which would split one mistake by the numbers in it. An exercise that answers
-nothing (:func:`answers_nothing`) is in its exercise's "no answer" group. Notes, merges and splits
-(:class:`Edit`) are kept in the gradebook keyed by exercise and group, never by what was graded,
-so they survive regrades (grader/batch/standing.py reads :func:`notes_for`); what each does is
-docs/instructors.md's, "Failing exercises by cause".
-"""
+"""A class's failing exercises grouped by cause (``grade batch causes``), the notes an instructor
+writes once per group, and the groups they merge and split: docs/instructors.md, "Failing
+exercises by cause". A group is an exercise and the mistake its checks show (:func:`shown`),
+never the message's text; notes and edits are keyed by exercise and group, never by what was
+graded, so they survive regrades (grader/batch/standing.py reads :func:`notes_for`)."""
 
 from __future__ import annotations
 
@@ -123,16 +117,8 @@ class Group:
 
 def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence[Exercise]) -> bool:
     """Whether the checks of ``exercise`` (``checks`` and ``judged``: its topic's) show no
-    answer to it, by behaviour. Never where it earned points, passed a value check (a gradient
-    check too) or failed with a known mistake's signature or the twin rule. Else where it was
-    not started, waits for one that is not, was refused, timed out or returned no tensor (the
-    type stage); where every check, a clause among them, failed before any stage of judging (its
-    code never ran: refused alone); where the input-domain battery found its outputs independent
-    of its inputs (grader/checks/cases/non_answer.py: every case raised, NaN everywhere, one constant,
-    an input echoed); or, unless a check met a tensor of the wrong shape (keepdim: an answer whose
-    shape is the mistake), where no check of the topic passed, not even one that leaves the inputs
-    alone (a module refused, or that does not import). A formula wrong by a factor, a sign or a
-    dimension is a misconception: its own cause's group."""
+    answer to it, by behaviour: docs/instructors.md, "Failing exercises by cause", says when. A
+    formula wrong by a factor, a sign or a dimension is a misconception: its own cause's group."""
     cause = exercise.cause
     if exercise.points > 0 or cause == TWIN or cause.startswith(MISTAKE):
         return False

@@ -26,7 +26,6 @@ _HOMES = {
         for name in (
             "Keyed",
             "Shaped",
-            "along_other_dim",
             "equals",
             "overflowed",
             "overflowed_where",
@@ -39,15 +38,15 @@ _HOMES = {
     **{
         name: "grader.checks.hints.variants"
         for name in (
+            "ANOTHER_DIM",
             "BROADCAST_TABLE",
-            "another_dim",
             "argument_ignored",
             "batch_squeezed",
             "broadcast_counts",
             "conv_shapes",
             "factor_said",
             "known",
-            "other_dim",
+            "OTHER_DIM",
             "output_size_said",
             "said_if",
             "unchanged",

@@ -1,17 +1,10 @@
 """Each exercise's input domain, in one place: what its docstring allows, as cases for the battery.
 
 A :class:`Domain` names the dimensions the docstring opens (:data:`DIMENSIONS`) and draws cases
-from every one of them: dtypes; shapes with their edge sizes (one, empty where allowed, H ≠ W,
-0-dim); magnitudes up to the extremes where the reference stays finite; float64 tails judged by the
-docstring's bare rtol; ties at other positions than the first, and near ties (a few ulps apart, equal after a monotone
-map such as softmax); signs; non-contiguous and aliased arguments; every form an argument may take
-(list, tuple, a one-shot iterator; int or float); defaults, the global RNG included, each also on
-the second device; state across calls (a second step, train → eval, a
-reused module or optimiser); a module's structure (the same weights, the same outputs). :mod:`grader.checks.battery` runs them all in one probe call and
-judges each against what the topic's reference namespace answered (:mod:`grader.checks.cases.domain_answers`:
-torch's own functions and the docstrings' formulas) or against the relation the case states.
-An escape is fixed by adding the dimension it shows, never the case.
-"""
+from every one of them (docs/checks.md, "The contract grid"); :mod:`grader.checks.battery` runs
+them all in one probe call and judges each against the reference's stored answers or the
+relation the case states. An escape is fixed by adding the dimension it shows, never the case
+(docs/design.md, "Input domains")."""
 
 from __future__ import annotations
 

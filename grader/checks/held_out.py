@@ -1,11 +1,7 @@
-"""Held-out sets: what a training exercise's metric on data the release never held is.
-
-A topic declares its held-out sets once, beside its suite (``held_out_<topic>.py``: a
-:class:`HeldOut` per exercise; ``held_out_<topic>.pt``: docs/authors.md, "Held-out sets"). The
-worker is sent the inputs alone; :func:`judged` reads its predictions against the labels here, on
-the trusted side. A non-answer (no tensor, the wrong shape, NaN, the same output for every input)
-earns no metric.
-"""
+"""Held-out sets: what a training exercise's metric on data the release never held is
+(docs/authors.md, "Held-out sets"). The worker is sent the inputs alone; :func:`judged` reads
+its predictions against the labels here, on the trusted side. A non-answer (no tensor, the wrong
+shape, NaN, the same output for every input) earns no metric."""
 
 from __future__ import annotations
 

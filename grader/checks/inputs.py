@@ -1,14 +1,6 @@
-"""The random inputs of checks: the same for everyone, or per student for hidden checks.
-
-A check draws its inputs through :func:`gen` (a seeded ``torch.Generator``), :func:`seed` (a number
-for ``torch.manual_seed`` or a probe), :func:`seed_among` (a convergence run's seed, kept inside the
-set of seeds its threshold was measured on) and torch's global RNG, all by the *variant* of the
-check that runs: 0 (public checks, every run without a course seed) gives the suites' fixed inputs
-(``gen(k)`` is ``torch.Generator().manual_seed(k)``); a hidden check graded with a course seed and a
-student gets ``variant_of(course_seed, student, check)`` (docs/instructors.md, "Per-student hidden
-inputs"). The plugin (:mod:`grader.engine.suites.plugin`) sets the variant around each check's call,
-in the trusted process only: the sandbox sees the inputs, never the course seed or the variant.
-"""
+"""The random inputs of checks, the same for everyone or per student for hidden checks, by the
+variant of the check that runs (docs/checks.md, "Per-student hidden inputs"); the sandbox sees
+the inputs, never the course seed or the variant."""
 
 from __future__ import annotations
 

@@ -1,14 +1,8 @@
-"""Generic probes shared by the suites, and the trusted side's share of their checks.
-
-A probe runs in the worker as ``probe(mod, *args)`` with ``mod`` the submitted module;
-its source is shipped there, so a probe may use only its arguments and the worker's
-probe namespace (``torch``, ``nn``, ``F``, ``math``, ``kit``) — no other globals.
-Each returns plain data for the trusted judge.
-
-A probe whose first argument is a string runs under that name: the session names it in
-error and timeout messages and remembers stalls by it. The module probes below take it as
-``subject`` and use it for nothing else.
-"""
+"""Generic probes shared by the suites, and the trusted side's share of their checks. A probe's
+source is shipped to the worker: it uses only its arguments and the worker's namespace
+(docs/checks.md, "Writing a check"), and returns plain data for the trusted judge. A probe whose
+first argument is a string runs under that name (the module probes' ``subject``), which the
+session uses in error and timeout messages and to remember stalls."""
 
 from __future__ import annotations
 
@@ -188,11 +182,7 @@ def call_watching_inputs(
     """(result, for each tensor argument: were its values left as they were?)."""
     before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
     result = getattr(mod, name)(*args, **kwargs)
-    unchanged = [
-        b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
-        for a, b in zip(args, before)
-    ]
-    return result, unchanged
+    return result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
 
 
 def calls_watching_inputs(
@@ -203,12 +193,7 @@ def calls_watching_inputs(
     for args in arg_sets:
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
         result = getattr(mod, name)(*args, **kwargs)
-        unchanged = [
-            b is None
-            or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
-            for a, b in zip(args, before)
-        ]
-        found.append((result, unchanged))
+        found.append((result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]))
     return found
 
 

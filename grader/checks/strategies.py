@@ -1,14 +1,7 @@
-"""Edge inputs for the suites' probes, one generator per kind of input clause: code right on
-ordinary inputs is often wrong at an edge (an empty batch, one element, a huge logit).
-
-The way minitorch's test strategies work, without hypothesis: each function draws a short list
-of cases from a seeded ``random.Random``, the first cases pinned to the edges a docstring's
-clause allows (a batch of one, non-square shapes and kernels, pool windows and strides that do
-not divide the input, d = 1, the empty input where allowed), the rest drawn at random inside
-the stated domain. The seed goes through :func:`grader.checks.inputs.seed`, so variant 0 (the
-public checks, and every run without a course seed) is fixed and reproducible, and a student's
-hidden variant gets cases of its own. Plain data only: the suites build the tensors.
-"""
+"""Edge inputs for the suites' probes, one generator per kind of input clause: the first cases
+pinned to the edges a docstring's clause allows, the rest drawn inside the stated domain, seeded
+through :func:`grader.checks.inputs.seed` (docs/checks.md: the edge inputs clause). Plain data only: the
+suites build the tensors."""
 
 from __future__ import annotations
 

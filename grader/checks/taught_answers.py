@@ -1,14 +1,7 @@
 """A release's copy of the stored answers: they teach, they do not pay (docs/instructors.md, "A
-release for students"; docs/sandbox.md, "What is handed out holds no answer").
-
-Each float the reference answered is moved by :data:`MOVED` times the case's own tolerance (``atol
-+ rtol·|value|``, and a hair more), in a direction and by an amount drawn when the release is
-written; the release judges within :data:`WIDER` times that tolerance, so code the official grader
-passes passes there, and the official grader judges against the exact answers, which never leave
-the course's checkout. What is not a float stays as it is (integers, booleans, shapes, errors, NaN
-and infinities, a random fill's bound). A copy says so itself (``domain_answers.MARK``), so that the
-battery widens its tolerance only where the answers it reads were moved (``domain_answers.widening``).
-"""
+release for students"; docs/sandbox.md, "What is handed out holds no answer"): each float moved
+by :data:`MOVED` times its case's tolerance, judged there within :data:`WIDER` times it. A copy
+says so itself (``domain_answers.MARK``), so that the battery widens its tolerance only there."""
 
 from __future__ import annotations
 

@@ -35,14 +35,14 @@ def test_a_shape_is_told_by_its_relation_to_the_asked_one():
 
 @pytest.mark.unit
 def test_a_shaped_hint_holds_of_its_shape_only_and_a_keyed_other_dim_of_its_values():
-    from grader.checks.hints.variants import BATCH_SQUEEZED, OTHER_DIM, batch_squeezed, other_dim
+    from grader.checks.hints.variants import BATCH_SQUEEZED, OTHER_DIM, batch_squeezed, known
 
     x = torch.rand(1, 1, 4, 4) + 0.1
     assert BATCH_SQUEEZED in said(torch.zeros(16), torch.zeros(1, 16), (batch_squeezed(x), "plain"))
     assert BATCH_SQUEEZED not in said(torch.zeros(2, 8), torch.zeros(1, 16), (batch_squeezed(x), "plain"))
     m = torch.rand(3, 4) + 0.1
     rows = m / m.sum(1, keepdim=True)
-    hint = (other_dim(lambda t: t / t.sum(1, keepdim=True), m), "plain")
+    hint = (*known(OTHER_DIM, m / m.sum(0, keepdim=True), rows), "plain")  # the general maker
     assert OTHER_DIM in said(m / m.sum(0, keepdim=True), rows, hint)
     assert OTHER_DIM not in said(rows * 2, rows, hint)
 

@@ -8,9 +8,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    ANOTHER_DIM,
     N_,
     Keyed,
-    another_dim,
     argument_ignored,
     battery,
     check,
@@ -484,12 +484,16 @@ SHIFT_ANOTHER_DIM = N_(
 )
 
 
+def other_dims(x, dim):
+    """The dimensions of ``x`` other than ``dim`` along which a mistake shows (size > 1)."""
+    return [d for d in range(x.dim()) if d != dim % x.dim() and x.shape[d] > 1]
+
+
 def shifted_along_another_dim(name, x, dim):
     """The keyed hints of a softmax (or log_softmax) along ``dim`` that subtracts the maximum
     along another dimension (a hard-coded -1)."""
-    asked = dim % x.dim()
     hints = []
-    for other in (d for d in range(x.dim()) if d != asked and x.shape[d] > 1):
+    for other in other_dims(x, dim):
         z = x - x.amax(dim=other, keepdim=True)
         total = torch.exp(z).sum(dim=dim, keepdim=True)
         wrong = torch.exp(z) / total if name == "softmax" else z - torch.log(total)
@@ -552,7 +556,7 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
         else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`"
     )
     hints = (
-        *another_dim(twin, x, dim),
+        *(k for d in other_dims(x, dim) for k in known(ANOTHER_DIM, twin(x, dim=d), twin(x, dim=dim))),
         *shifted_along_another_dim(name, x, dim),
         *summed_whole(name, x, dim),
         *(lse_added(x, dim) if name == "log_softmax" else ()),

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from grader.checks import (
     N_,
+    OTHER_DIM,
     Keyed,
     batch_squeezed,
     battery,
@@ -29,7 +30,6 @@ from grader.checks import (
     inputs,
     known,
     manual_seed,
-    other_dim,
     probes,
     strategies,
 )
@@ -149,7 +149,7 @@ def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
         x / x.sum(1, keepdim=True),
         f"row_normalize on {shape} {dtype}",
         hint=(
-            other_dim(lambda t: t / t.sum(1, keepdim=True), x),
+            *known(OTHER_DIM, x / x.sum(0, keepdim=True), x / x.sum(1, keepdim=True)),
             *known(WHOLE_SUM, x / x.sum(), x / x.sum(1, keepdim=True)),
             "divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
             "that broadcasts across the row",

@@ -262,14 +262,6 @@ def paired_lines(line: dict[str, Any], message: str) -> list[str]:
     return [_("hint: ") + _(MET) % {"a": a, "b": b}]
 
 
-REDUCTIONS = frozenset(  # torch's reductions: each removes the dimensions it reduces over
-    (
-        "sum mean var std max min amax amin prod norm logsumexp median nansum nanmean argmax argmin "
-        "all any count_nonzero"
-    ).split()
-)
-
-
 def _reduces(code: str) -> bool | None:
     """Whether the learner's line ``code`` calls a reduction (None where it does not parse)."""
     try:
@@ -407,6 +399,7 @@ def lines(error: dict[str, Any]) -> list[str]:
     return line_lines(error.get("line"), message if isinstance(message, str) else "")
 
 
+# torch's reductions: each removes the dimensions it reduces over (read by _reduces and _reduced)
 REDUCTIONS = frozenset({"mean", "sum", "amax", "amin", "max", "min", "std", "var", "prod", "logsumexp"})
 FEATURE_MAP = "NCHW"  # a convolution's feature map, (N, C, H, W)
 # a linear layer fed a feature map reduced over dims that include the channels

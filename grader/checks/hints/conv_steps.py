@@ -1,11 +1,6 @@
-"""The sizes a convolution's or pooling's docstring predicts for the call a check made, beside
-what the learner's code built: a shape error in such a call leads with them and the step that
-differs (a stride= or padding= left out of ``F.unfold``), not with a generic reshape hint.
-
-Trusted side: the call is the check's own (its input shapes and its stride, padding and kernel),
-the sizes torch's words say the learner's tensor had are numbers. The docstrings' formula:
-⌊(n + 2·padding − k) / stride⌋ + 1 per side (grader/checks/verdict/error_types.py keeps the words).
-"""
+"""The sizes a convolution's or pooling's docstring predicts for the call a check made, beside what
+the learner's code built (docs/checks.md, "The exercise verdict"). Trusted side: the call is the
+check's own, the sizes torch's words give are numbers."""
 
 from __future__ import annotations
 

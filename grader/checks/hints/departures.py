@@ -1,13 +1,8 @@
-"""A module's output of the wrong shape, though nothing raised, taught at its layer.
-
-The worker runs the forward again with hooks (:func:`grader.checks.probes.module_layers`: names,
-settings and shapes only) and this side finds where the shape went wrong: the first layer whose
-output departs from what the docstring's own layer gives on the same input (where a docstring
-fixes the layers: the suite's :attr:`Traced.layers`, built here on the meta device), else the first layer
-given another batch than the model's (a reshape folded the batch axis), else the layer whose
-output the module returned. What the worker sends is the submission's reach: each part is checked
-for its type and cleaned (:mod:`grader.checks.hints.blamed`) before it is shown.
-"""
+"""A module's output of the wrong shape, though nothing raised, taught at its layer: the first
+layer departing from the docstring's own, else the first given another batch than the model's,
+else the layer that gave the output (docs/architecture.md's room of grader/checks/hints/). What
+the worker sends is the submission's reach: each part is checked for its type and cleaned
+(:mod:`grader.checks.hints.blamed`) before it is shown."""
 
 from __future__ import annotations
 

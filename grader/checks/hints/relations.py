@@ -1,12 +1,6 @@
-"""What a mismatch of values shows beyond "wrong", and hints keyed to the cause they are for.
-
-:func:`shown` names the relation between the values that came out and the expected ones where
-there is one (a constant factor, the sign, the transpose, a shift by one place, agreement to
-float32's precision only): the lead says it, so a learner sees "2 × what was expected" rather
-than two numbers. :class:`Keyed` is a hint that declares what it is for, a predicate on the
-values compared; a check shows it only where that holds (no hint is better than a sibling
-mistake's hint).
-"""
+"""What a mismatch of values shows beyond "wrong" (:func:`shown`: a factor, the sign, the
+transpose, a shift, float32's precision), and hints keyed to the cause they are for
+(:class:`Keyed`, :class:`Shaped`): docs/checks.md, "A hint is keyed to its cause"."""
 
 from __future__ import annotations
 
@@ -79,12 +73,6 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
         elif compared and one.when(got, expected):  # type: ignore[arg-type]
             return one.text
     return ""
-
-
-def along_other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """What ``reference`` (a computation along the last dim of a 2-d ``x``) gives along the other:
-    reference(xᵀ)ᵀ, row_normalize's values had it summed each column."""
-    return reference(x.mT).mT
 
 
 def merges(got: tuple[int, ...], dims: tuple[int, ...]) -> bool:

@@ -1,11 +1,7 @@
-"""Hints keyed to what a call's answer is beside the expected one, measured from the call itself:
-the reference's values along the other dimension, the shape a convolution gives with stride 1 or
-no padding, the shape with a size-1 batch axis squeezed away, an output size with the padding
-counted once, and any known wrong variant of an exercise computed on the same input
-(:func:`known`; a domain's ``mistakes``, :func:`of_case`; an argument never applied,
-:func:`argument_ignored`). Each holds only where the answer is
-that (grader/checks/hints/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
-lead says what the code did, and where none holds the lead names no cause."""
+"""Hints keyed to what a call's answer is beside the expected one, measured from the call itself
+(a known wrong variant on the same input, :func:`known`): each holds only where the answer is
+that (relations.py: Keyed, Shaped); where none holds the lead names no cause. What each maker
+covers: docs/architecture.md's room of grader/checks/hints/."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ import torch
 
 from grader.base.i18n import N_
 from grader.checks.hints.conv_steps import ONE_AXIS
-from grader.checks.hints.relations import Keyed, Shaped, When, along_other_dim, equals, merges
+from grader.checks.hints.relations import Keyed, Shaped, When, equals, merges
 
 OTHER_DIM = N_(
     "these are the values along the other dimension: each column (dim 0) reduced where each row's "
@@ -87,21 +83,6 @@ def broadcast_counts(predicted: list[torch.Tensor], labels: list[torch.Tensor]) 
         matches / max(1, sum(len(p) for p in predicted)),
         matches / max(1, sum(t.numel() for t in tables)),
     ]
-
-
-def other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> Keyed:
-    """Where a 2-d ``x``'s answer is ``reference``'s along the other dimension (a sum over dim 0)."""
-    return Keyed(OTHER_DIM, equals(along_other_dim(reference, x)))
-
-
-def another_dim(reference: Callable[..., torch.Tensor], x: torch.Tensor, dim: int) -> tuple[Keyed, ...]:
-    """Where the answer is ``reference(x, dim=d)`` for a dimension d of ``x`` other than ``dim``."""
-    asked = dim % x.dim()
-    return tuple(
-        Keyed(ANOTHER_DIM, equals(reference(x, dim=d)))
-        for d in range(x.dim())
-        if d != asked and x.shape[d] > 1
-    )
 
 
 def conv_shapes(

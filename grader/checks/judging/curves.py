@@ -1,11 +1,6 @@
-"""Training curves: what a convergence probe recorded, the shape it has, and pictures of it.
-
-A curve is plain data a probe returns beside its answer (its form: docs/checks.md, "Training
-curves"). :func:`shape_of` names what the curve shows and :func:`sparkline` draws it in one line of
-text; :func:`figure` and :func:`write_png` draw it with matplotlib (the optional ``plots`` extra).
-Curves come from the sandbox, so :func:`clean` checks one before anything reads it; a curve only
-explains a failure, it never decides one.
-"""
+"""Training curves: what a convergence probe recorded, the shape it has, and pictures of it
+(their form and shapes: docs/checks.md, "Training curves"). Curves come from the sandbox, so
+:func:`clean` checks one before anything reads it; a curve only explains a failure."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""Which other exercises a check's run calls: the callees whose own failure may be the caller's
-(docs/checks.md, "The exercise verdict": what the diagnosis does with them).
-
-Decided by what the code calls, resolved through the learner's bindings, never by spelling: a name
-a function or class of the learner's module loads is followed to what the module binds it to when
-it has run (the last ``def``, ``class``, plain alias or import of that name at the top level), only
-where that is one of the module's own ``def``/``class`` statements; non-exercise helpers are
-followed through. The probes' own calls (trusted code) are the attributes they load of the module
-they are given (``mod.encode_chars``). Trusted side only: the source is parsed, never run.
-"""
+"""Which other exercises a check's run calls, decided by what the code calls through the
+learner's bindings, never by spelling (docs/checks.md, "The exercise verdict"). Trusted side
+only: the source is parsed, never run."""
 
 from __future__ import annotations
 

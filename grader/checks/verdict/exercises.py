@@ -1,15 +1,8 @@
-"""The exercise verdict: each exercise's points, status and one diagnosis, from its checks.
-
-The exercise is the unit people read and points follow (docs/design.md, "One weighing"); the rules
-(value, gradient and clause checks, the twin rule :data:`TWIN_RULES`, a check shared by several
-exercises: :func:`_shares`) are docs/checks.md's, "The exercise verdict". The input-domain battery
-(:data:`BATTERY`), whose cases and answers ship with every release for the self-check, pays only
-beside a passing value check of another kind: a table of the stored answers is no answer.
-
-The checks come as their JSON form (:meth:`TestResult.to_json`), as reports and the gradebook
-hold them. One diagnosis leads per exercise that is not full: the most basic failing check
-first (:func:`rank`), then a count of the rest.
-"""
+"""The exercise verdict: each exercise's points, status and one diagnosis, from its checks' JSON
+form (:meth:`TestResult.to_json`, as reports and the gradebook hold them); the rules are
+docs/checks.md's, "The exercise verdict". The input-domain battery (:data:`BATTERY`), whose
+cases and answers ship with every release, pays only beside a passing value check of another
+kind: a table of the stored answers is no answer."""
 
 from __future__ import annotations
 

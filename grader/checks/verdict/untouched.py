@@ -12,6 +12,7 @@ import torch
 from grader.base.i18n import N_, _
 from grader.checks.verdict.described import describe
 from grader.checks.verdict.failed import expect, fail
+from grader.sandboxed.kit_steps import same_values
 
 
 def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
@@ -74,14 +75,8 @@ def expect_inputs_untouched(
             continue
         if not isinstance(state, dict):
             fail(what, _("the state of %(name)s") % {"name": name}, describe(state))
-        values = state.get("values")
-        same = (
-            isinstance(values, torch.Tensor)
-            and values.shape == original.shape
-            and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
-        )
         expect(
-            condition=same,
+            condition=same_values(state.get("values"), original),
             what=f"{what}: {name} after the call",
             expected="its values unchanged",
             got="changed values",
