@@ -315,12 +315,13 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str, finit
     if "error" in mine:
         said = error_types.error_hint(str(mine["error"]), domain.name) or hint
         fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=said)
-    for i, kept in enumerate(mine.get("unchanged", [])):
+    for i, kept in enumerate(mine.get("unchanged", [])):  # a call's arguments; a module's calls
         if kept is not True and i not in domain.writes:
+            changed = kept if type(kept) is int else i + 1  # a module's call: the argument it changed
             fail(
                 what,
                 N_("its inputs left as they were"),
-                _("argument %(number)d changed") % {"number": i + 1},
+                _("argument %(number)d changed") % {"number": changed},
                 hint=domains.HINTS["aliasing"],
                 cause=INPUTS,
             )

@@ -5,6 +5,7 @@ names each once, over the exercises its declarations give (tests/packs/attention
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import torch
@@ -37,19 +38,21 @@ def _callable(case: Case) -> bool:
 
 
 # ---------------------------------------------------------------- vectorised
-def _grown(value: Any, ints: bool) -> Any:
-    """``value`` twice as large along every dimension above one (tiled: a mask keeps a True in
-    every row), ints of 2 or more doubled where ``ints`` (sizes: a case without tensors)."""
+def _grown(value: Any, ints: bool, fixed: Collection[int] = ()) -> Any:
+    """``value`` twice as large along every dimension above one but a size of ``fixed`` (a
+    module's constructor's: its features) (tiled: a mask keeps a True in every row), ints of 2 or
+    more doubled where ``ints`` (sizes: a case without tensors)."""
     if isinstance(value, torch.Tensor):
-        return value.repeat(*[2 if s > 1 else 1 for s in value.shape]) if value.dim() else value
+        times = [2 if s > 1 and s not in fixed else 1 for s in value.shape]
+        return value.repeat(*times) if value.dim() else value
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return 2 * value if ints and value >= 2 else value
     if isinstance(value, dict):
-        return {k: _grown(v, ints) for k, v in value.items()}
+        return {k: _grown(v, ints, fixed) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_grown(v, ints) for v in value)
+        return type(value)(_grown(v, ints, fixed) for v in value)
     return value
 
 
@@ -62,8 +65,18 @@ def _growable(case: Case) -> bool:
 
 def vectorised(sub: Any, topic: str, name: str) -> None:
     """The "vectorised" clause of ``topic.name``: the same op count on its first growable case
-    and on that case twice as large."""
-    case = next((c for c in _built(topic, name) if _callable(c) and _growable(c)), None)
+    and on that case twice as large (a module's: its first input, fed to a build of its first
+    plain case, and that input grown where its constructor does not fix a size)."""
+    built = _built(topic, name)
+    module = next((c for c in built if c.kind == "module" and _plain_module(c)), None)
+    if module is not None:
+        fixed = {a for a in module.ctor[0] if isinstance(a, int)}
+        grown = _grown(module.args[0], False, fixed)
+        counts = sub.run(module_op_counts, name, module.ctor, [module.args[0], grown])
+        labels = [_shapes(kit.fed_tensors(module.args[0])), _shapes(kit.fed_tensors(grown))]
+        expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+        return
+    case = next((c for c in built if _callable(c) and _growable(c)), None)
     if case is None:
         raise RuntimeError(f"{topic}.{name}: no declared call a vectorised check can grow")
     ints = not any(isinstance(a, torch.Tensor) for a in case.args)
@@ -79,7 +92,27 @@ def vectorised(sub: Any, topic: str, name: str) -> None:
     expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
 
 
-def _shapes(args: tuple[Any, ...]) -> str:
+def _plain_module(case: Case) -> bool:
+    plain = case.same_as is None and case.differs_from is None and not case.noncontig and not case.kwargs
+    return plain and movable(case.args)
+
+
+def module_op_counts(mod: Any, subject: str, ctor: Any, inputs: list[Any]) -> list[list[int]]:
+    """For each input, ``[aten ops, lines of the submission's Python]`` a build of ``ctor``
+    (under seed 0) runs on it (``kit.feed``)."""
+    counts = []
+    for x in inputs:
+        kit.manual_seed(0)
+        model = kit.attribute(mod, subject)(*ctor[0], **ctor[1])
+
+        def one(model: Any = model, x: Any = x) -> Any:
+            return kit.feed(model, x)
+
+        counts.append(list(kit.count_work(one)[1:]))
+    return counts
+
+
+def _shapes(args: Sequence[Any]) -> str:
     return ", ".join(str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args)
 
 

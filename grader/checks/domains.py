@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import torch
 
 from grader.base.i18n import N_
+from grader.sandboxed.kit_steps import FORWARD
 
 DIMENSIONS = {
     "dtype": "float32 and float64 inputs; float16 (bfloat16 where exact) where the docstring promises x's dtype",
@@ -365,6 +366,13 @@ def movable(value: Any) -> bool:
     return all(movable(v) for v in value.values()) if isinstance(value, dict) else True
 
 
+def forward(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """One input of a module case whose forward takes several arguments or keywords
+    (``forward(q, k, mask=m)``: ``model(q, k, mask=m)``); a tensor alone is ``model(x)``. Every
+    tensor of it walks what a one-tensor input walks: its layout, dtype, gradient, left unchanged."""
+    return (FORWARD, args, kwargs)
+
+
 def module_case(
     dim: str,
     name: str,
@@ -373,7 +381,8 @@ def module_case(
     shapes: list[tuple[int, ...]] | None = None,
     **more: Any,
 ) -> Case:
-    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs``."""
+    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs`` (a
+    tensor, or a :func:`forward` of several arguments)."""
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)
 
 

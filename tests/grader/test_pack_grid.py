@@ -1,0 +1,98 @@
+"""A pack gets the grid the built-in topics get (issue 105, "Packs get the same grid"), on the pairs
+pack (tests/packs/pairs), in process: its reference with one exercise changed runs the battery here
+(grader/checks/battery.py), judged against the stored answers.
+
+- a module whose forward takes two tensors and a keyword (``forward(q, k, mask=None)``) is declared
+  as a module case (``domains.forward``) and gets the derived battery: every tensor input walked for
+  its gradient, its layout, its dtype and its being left alone; before, the reference itself failed
+  ("'tuple' object has no attribute 'clone'")."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import types
+from typing import Any
+
+import pytest
+import torch
+from helpers import REPO, with_pack
+
+from grader.checks import battery
+from grader.checks.verdict.failed import CheckFailed
+
+pytestmark = pytest.mark.unit
+
+PAIRS = REPO / "tests" / "packs" / "pairs"
+
+
+@pytest.fixture(autouse=True)
+def _pairs(monkeypatch):
+    with_pack(monkeypatch, "pairs")
+
+
+def _solution() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("pack_grid_pairs", PAIRS / "solutions" / "pairs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _InProcess:
+    """A ``sub`` whose probes run here, on ``module``."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+
+    def run(self, probe: Any, *args: Any) -> Any:
+        return probe(self.module, *args)
+
+
+def failure(name: str, **changed: Any) -> str:
+    """The battery's failure of ``name`` on the reference with ``changed`` attributes, "" where it passes."""
+    module = _solution()
+    for attribute, value in changed.items():
+        setattr(module, attribute, value)
+    try:
+        battery.run(_InProcess(module), "pairs", name)
+    except CheckFailed as failed:
+        return str(failed)
+    return ""
+
+
+def _scores(keys: Any) -> type:
+    """PairScores whose scores take the keys through ``keys(k)``: a mistake made on the second input."""
+    base = _solution().PairScores
+
+    class PairScores(base):  # type: ignore[misc, valid-type]
+        def forward(self, q: torch.Tensor, k: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+            scores = self.proj(q) @ keys(k).transpose(-2, -1) / math.sqrt(q.shape[-1])
+            if mask is not None:
+                scores = scores.masked_fill(~mask, float("-inf"))
+            return torch.softmax(scores, dim=-1)
+
+    return PairScores
+
+
+def test_the_two_tensor_module_reference_passes():
+    assert failure("PairScores") == ""
+    assert failure("PairScores", PairScores=_scores(lambda k: k.clone())) == ""
+
+
+@pytest.mark.parametrize(
+    ("mistake", "keys", "said"),
+    [
+        ("no gradient into the second input", torch.Tensor.detach, "gradient"),
+        ("the second input scaled in place", lambda k: k.mul_(1.0 + 2**-8), "argument 2 changed"),
+        ("the second input cast to float32", torch.Tensor.float, "dtype"),
+        (
+            "the second input viewed as contiguous",
+            lambda k: k.view(-1, k.shape[-1]).view(k.shape),
+            "non-contiguous",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_mistake_on_the_second_input_is_caught(mistake, keys, said):
+    assert said in failure("PairScores", PairScores=_scores(keys)), mistake
