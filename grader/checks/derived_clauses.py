@@ -5,12 +5,14 @@ names each once, over the exercises its declarations give (tests/packs/attention
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import torch
 
 from grader.base.i18n import _
+from grader.base.topics import of
 from grader.checks import battery, probes
 from grader.checks.cases import domain_answers, domain_cases
 from grader.checks.domains import Case, movable
@@ -41,7 +43,7 @@ def _callable(case: Case) -> bool:
 def _grown(value: Any, ints: bool, fixed: Collection[int] = ()) -> Any:
     """``value`` twice as large along every dimension above one but a size of ``fixed`` (a
     module's constructor's: its features) (tiled: a mask keeps a True in every row), ints of 2 or
-    more doubled where ``ints`` (sizes: a case without tensors)."""
+    more doubled where ``ints``."""
     if isinstance(value, torch.Tensor):
         times = [2 if s > 1 and s not in fixed else 1 for s in value.shape]
         return value.repeat(*times) if value.dim() else value
@@ -63,33 +65,53 @@ def _growable(case: Case) -> bool:
     return any(isinstance(a, int) and not isinstance(a, bool) and a >= 2 for a in case.args)
 
 
-def vectorised(sub: Any, topic: str, name: str) -> None:
+def vectorised(sub: Any, topic: str, name: str, counts: Collection[str] = ()) -> None:
     """The "vectorised" clause of ``topic.name``: the same op count on its first growable case
-    and on that case twice as large (a module's: its first input, fed to a build of its first
-    plain case, and that input grown where its constructor does not fix a size)."""
+    and on that case twice as large, its int arguments of 2 or more doubled too (a range over
+    one is a loop over the data) but those ``counts`` names (the suite's ``DIMENSION_COUNTS``);
+    a module's: its first input, fed to a build of its first plain case, and that input grown
+    where its constructor does not fix a size."""
     built = _built(topic, name)
     module = next((c for c in built if c.kind == "module" and _plain_module(c)), None)
     if module is not None:
         fixed = {a for a in module.ctor[0] if isinstance(a, int)}
         grown = _grown(module.args[0], False, fixed)
-        counts = sub.run(module_op_counts, name, module.ctor, [module.args[0], grown])
+        found = sub.run(module_op_counts, name, module.ctor, [module.args[0], grown])
         labels = [_shapes(kit.fed_tensors(module.args[0])), _shapes(kit.fed_tensors(grown))]
-        expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+        expect_vectorised(found, labels, _("%(exercise)s is vectorised") % {"exercise": name})
         return
     case = next((c for c in built if _callable(c) and _growable(c)), None)
     if case is None:
         raise RuntimeError(f"{topic}.{name}: no declared call a vectorised check can grow")
     ints = not any(isinstance(a, torch.Tensor) for a in case.args)
-    grown = (_grown(case.args, ints), _grown(case.kwargs, ints))
-    if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()):  # op_counts takes one kwargs
-        counts = [
-            sub.run(probes.op_counts, name, [args], kwargs)[0]
-            for args, kwargs in ((case.args, case.kwargs), grown)
+    names = [*_parameters(topic, name), *[None] * len(case.args)]
+    args = tuple(_grown(a, ints or _count(a) and names[i] not in counts) for i, a in enumerate(case.args))
+    kwargs = {k: _grown(v, ints or _count(v) and k not in counts) for k, v in case.kwargs.items()}
+    if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()) or kwargs != case.kwargs:
+        found = [  # op_counts takes one kwargs
+            sub.run(probes.op_counts, name, [a], k)[0] for a, k in ((case.args, case.kwargs), (args, kwargs))
         ]
     else:
-        counts = sub.run(probes.op_counts, name, [case.args, grown[0]], case.kwargs)
-    labels = [_shapes(case.args), _shapes(grown[0])]
-    expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+        found = sub.run(probes.op_counts, name, [case.args, args], case.kwargs)
+    labels = [_shapes(case.args), _shapes(args)]
+    expect_vectorised(found, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+
+
+def _count(value: Any) -> bool:
+    """An int argument (no bool): a count the data's size may follow (``num_classes``)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parameters(topic: str, name: str) -> list[str]:
+    """The names of function ``name``'s positional parameters, in order, from ``topic``'s stub."""
+    found = of(topic)
+    tree = (
+        ast.parse(found.stub.read_text(encoding="utf-8")) if found else ast.Module(body=[], type_ignores=[])
+    )
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    return []
 
 
 def _plain_module(case: Case) -> bool:

@@ -5,7 +5,10 @@ pack (tests/packs/pairs), in process: its reference with one exercise changed ru
 - a module whose forward takes two tensors and a keyword (``forward(q, k, mask=None)``) is declared
   as a module case (``domains.forward``) and gets the derived battery: every tensor input walked for
   its gradient, its layout, its dtype and its being left alone; before, the reference itself failed
-  ("'tuple' object has no attribute 'clone'")."""
+  ("'tuple' object has no attribute 'clone'");
+- a loop over a count parameter is a loop over the data (docs/authors.md): ``for c in
+  range(num_classes)`` fails "vectorised", as a bound derived from it does; a literal bound does
+  not (before, the count grew the tensors alone and the loop ran as often on both)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import pytest
 import torch
 from helpers import REPO, with_pack
 
-from grader.checks import battery
+from grader.checks import battery, derived_clauses
 from grader.checks.verdict.failed import CheckFailed
 
 pytestmark = pytest.mark.unit
@@ -96,3 +99,44 @@ def test_the_two_tensor_module_reference_passes():
 )
 def test_a_mistake_on_the_second_input_is_caught(mistake, keys, said):
     assert said in failure("PairScores", PairScores=_scores(keys)), mistake
+
+
+def confusion_by_class(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """One bincount per true class: a loop over ``num_classes``."""
+    out = torch.zeros(num_classes, num_classes, dtype=torch.int64, device=pred.device)
+    for c in range(num_classes):
+        out[c] = torch.bincount(pred.reshape(-1)[target.reshape(-1) == c], minlength=num_classes)
+    return out
+
+
+def confusion_by_derived_count(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """The same loop, its bound derived from the parameter."""
+    n = num_classes * 1
+    return torch.stack([(pred[target == c].reshape(-1, 1) == torch.arange(n)).sum(0) for c in range(n)])
+
+
+def confusion_in_one_pass(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """Vectorised, in a loop of a literal bound (one pass)."""
+    cells = num_classes * num_classes
+    out = torch.zeros(cells, dtype=torch.int64, device=pred.device)
+    for _ in range(1):
+        out = out + torch.bincount((target * num_classes + pred).reshape(-1), minlength=cells)
+    return out.reshape(num_classes, num_classes)
+
+
+def vectorised_failure(**changed: Any) -> str:
+    module = _solution()
+    for attribute, value in changed.items():
+        setattr(module, attribute, value)
+    try:
+        derived_clauses.vectorised(_InProcess(module), "pairs", "confusion_matrix")
+    except CheckFailed as failed:
+        return str(failed)
+    return ""
+
+
+def test_a_loop_over_a_count_parameter_is_a_loop_over_the_data():
+    assert failure("confusion_matrix", confusion_matrix=confusion_by_class) == ""  # right values
+    assert "the same number of tensor operations" in vectorised_failure(confusion_matrix=confusion_by_class)
+    assert vectorised_failure(confusion_matrix=confusion_by_derived_count)
+    assert vectorised_failure() == vectorised_failure(confusion_matrix=confusion_in_one_pass) == ""
