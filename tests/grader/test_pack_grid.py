@@ -8,11 +8,16 @@ pack (tests/packs/pairs), in process: its reference with one exercise changed ru
   ("'tuple' object has no attribute 'clone'");
 - a loop over a count parameter is a loop over the data (docs/authors.md): ``for c in
   range(num_classes)`` fails "vectorised", as a bound derived from it does; a literal bound does
-  not (before, the count grew the tensors alone and the loop ran as often on both)."""
+  not (before, the count grew the tensors alone and the loop ran as often on both);
+- discrete answers checked on inputs the release does not hold (grader/checks/cases/held_cases.py):
+  a table of the release's stored answers keyed by input (tests/grader/lookup_table.py's key),
+  naive code elsewhere, fails the battery the naive code fails; a release's copy holds no held case
+  (before, the table passed every case of confusion_matrix's battery)."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import math
 import types
 from typing import Any
@@ -21,7 +26,8 @@ import pytest
 import torch
 from helpers import REPO, with_pack
 
-from grader.checks import battery, derived_clauses
+from grader.checks import battery, derived_clauses, taught_answers
+from grader.checks.cases import domain_answers, domain_cases, held_cases
 from grader.checks.verdict.failed import CheckFailed
 
 pytestmark = pytest.mark.unit
@@ -140,3 +146,41 @@ def test_a_loop_over_a_count_parameter_is_a_loop_over_the_data():
     assert "the same number of tensor operations" in vectorised_failure(confusion_matrix=confusion_by_class)
     assert vectorised_failure(confusion_matrix=confusion_by_derived_count)
     assert vectorised_failure() == vectorised_failure(confusion_matrix=confusion_in_one_pass) == ""
+
+
+def _key(args: tuple[Any, ...]) -> str:
+    """tests/grader/lookup_table.py's key of a call's arguments."""
+    return repr(
+        [
+            repr((str(a.dtype), tuple(a.shape), a.reshape(-1)[:8].tolist()))
+            if isinstance(a, torch.Tensor)
+            else repr(a)
+            for a in args
+        ]
+    )
+
+
+def test_a_table_of_the_released_answers_earns_nothing_past_naive_code(tmp_path):
+    """The table holds every case a release holds (the declared ones and those derived from them)."""
+    domain_cases.load("pairs")
+    built = domain_cases.REGISTRY[("pairs", "confusion_matrix")].cases()
+    table = {
+        _key(c.args): a["out"] for c, a in zip(built, domain_answers.answers("pairs", "confusion_matrix")[0])
+    }
+
+    def naive(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+        return confusion_in_one_pass(target, pred, num_classes)  # rows and columns swapped
+
+    def looked_up(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+        found = table.get(_key((pred, target, num_classes)))
+        return naive(pred, target, num_classes) if found is None else found.to(pred.device)
+
+    assert failure("confusion_matrix", confusion_matrix=naive)
+    assert failure("confusion_matrix", confusion_matrix=looked_up)
+    assert failure("confusion_matrix") == ""
+    store = domain_answers.store_of("pairs")
+    copy = torch.load(
+        io.BytesIO(taught_answers.copy("pairs", store, torch.Generator().manual_seed(0))), weights_only=True
+    )
+    assert held_cases.key("pairs", "confusion_matrix") in torch.load(store, weights_only=True)
+    assert not [k for k in copy if k.endswith(held_cases.HELD)]

@@ -50,6 +50,7 @@ PRIVATE = {
     ): "torch",  # torch.linalg.LinAlgError's own name
     ("grader/checks/cases/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/cases/derived_cases.py", "_replace"): "python",  # a NamedTuple's
+    ("grader/checks/cases/held_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
     ("grader/base/depends.py", "_pytest"): "pytest",
