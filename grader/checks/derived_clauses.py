@@ -14,7 +14,7 @@ import torch
 from grader.base.i18n import _
 from grader.base.topics import of
 from grader.checks import battery, probes
-from grader.checks.cases import domain_answers, domain_cases
+from grader.checks.cases import domain_answers, domain_cases, held_cases
 from grader.checks.domains import Case, movable
 from grader.checks.judging.judge import expect_same_device, expect_vectorised
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
@@ -189,7 +189,8 @@ def on_device(sub: Any, topic: str, name: str) -> None:
         battery.on_device(sub, topic, name)
         return
     domain = domain_cases.REGISTRY[(topic, name)]
-    answers = domain_answers.answers(topic, name)[0]
+    held, held_answers = held_cases.of(topic, name, built)  # first: inputs no release holds
+    built, answers = [*held, *built], [*held_answers, *domain_answers.answers(topic, name)[0]]
     chosen = _device_cases(built, answers)
     calls = [
         (built[i].args, built[i].kwargs, [k for k in built[i].kwargs if k == DEVICE_ARGUMENT]) for i in chosen
