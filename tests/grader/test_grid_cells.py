@@ -178,3 +178,14 @@ def test_batch113_kinds(name):
     """The top of a dtype's range, a helper's kink at a smooth point, the global RNG: each caught."""
     topic, wrong = ESCAPES[name]
     assert not battery_passes(topic, name, **{name: wrong})
+
+
+def test_keepdim_norms_is_its_shape_never_a_non_answer():
+    """Issue 105's causes by cause: norms answering (1,)-shaped norms (keepdim) fails its battery with
+    the shape's cause, never a non-answer's (silent:…), so a class's groups put it with its shape
+    (grader/batch/causes.py answers_nothing). A pin of what main does: not seen failing."""
+    module = _solution("tensors")
+    module.norms = lambda x: (x.abs().sum().reshape(1), (x * x).sum().sqrt().reshape(1))
+    with pytest.raises(CheckFailed) as failed:
+        battery.run(_InProcess(module), "tensors", "norms")
+    assert failed.value.cause == "shape"
