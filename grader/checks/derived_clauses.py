@@ -105,10 +105,7 @@ def _count(value: Any) -> bool:
 def _parameters(topic: str, name: str) -> list[str]:
     """The names of function ``name``'s positional parameters, in order, from ``topic``'s stub."""
     found = of(topic)
-    tree = (
-        ast.parse(found.stub.read_text(encoding="utf-8")) if found else ast.Module(body=[], type_ignores=[])
-    )
-    for node in tree.body:
+    for node in ast.parse(found.stub.read_text(encoding="utf-8")).body if found else []:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
     return []

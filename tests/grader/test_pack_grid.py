@@ -84,6 +84,19 @@ def _scores(keys: Any) -> type:
     return PairScores
 
 
+def test_a_projection_that_never_learns_is_caught():
+    """The projection's weight used detached: the outputs and the gradients into q and k agree."""
+    base = _solution().PairScores
+
+    class PairScores(base):  # type: ignore[misc, valid-type]
+        def forward(self, q: torch.Tensor, k: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+            projected = torch.nn.functional.linear(q, self.proj.weight.detach(), self.proj.bias)
+            scores = projected @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+            return torch.softmax(scores if mask is None else scores.masked_fill(~mask, float("-inf")), dim=-1)
+
+    assert "parameter rows without a gradient" in failure("PairScores", PairScores=PairScores)
+
+
 def test_the_two_tensor_module_reference_passes():
     assert failure("PairScores") == ""
     assert failure("PairScores", PairScores=_scores(lambda k: k.clone())) == ""

@@ -46,6 +46,7 @@ def _pair(dim: str, d: int, *calls: tuple, note: str, fill: bool = False) -> Cas
     T,
     "PairScores",
     "edge structure state creation",
+    learns=True,  # "Gradients flow to q, k and the projection": every row of proj learns
     exempt={"magnitude": "its forward is a softmax of bounded scores; the weights' shapes fix their scale"},
 )
 def _pair_scores() -> list[Case]:
