@@ -49,7 +49,7 @@ def computed(topic: Topic, stored: dict[str, Any] | None = None) -> dict[str, An
                 reference, name, cases
             )
             seed = held_cases.seed_of(stored or {}, topic.name, name)
-            held = held_cases.drawn(built, answers, seed)
+            held = held_cases.drawn(built, answers, seed) if domain.held else []
             if held:
                 again = battery.plain_cases(domain, held_cases.rebuilt(built, held))
                 answered = battery.walker(again)(reference, name, again)

@@ -289,6 +289,9 @@ class Domain(NamedTuple):
     # the other forms its docstring allows (FORMS)}: each given on the first case holding it
     forms: dict[int | str, tuple[str, ...]] = {}
     devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
+    # discrete answers also judged officially on its call cases' rows reordered (cases/held_cases.py);
+    # False where the docstring orders the rows (sorted boundaries): another order leaves its domain
+    held: bool = True
     # known wrong variants (grader/checks/hints/variants.py of_case): (hint, what it computes from a
     # call's arguments); a failing call whose values are one's leads with its hint
     mistakes: tuple[tuple[str, Callable[..., Any]], ...] = ()

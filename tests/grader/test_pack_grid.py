@@ -197,3 +197,17 @@ def test_a_table_of_the_released_answers_earns_nothing_past_naive_code(tmp_path)
     )
     assert held_cases.key("pairs", "confusion_matrix") in torch.load(store, weights_only=True)
     assert not [k for k in copy if k.endswith(held_cases.HELD)]
+
+
+def test_a_domain_whose_rows_are_ordered_holds_no_held_case(monkeypatch):
+    """``held=False`` (a docstring that orders its rows: another order leaves its domain): recorded
+    without held cases; by default the same exercise records them."""
+    from grader.authoring import record
+    from grader.base import packs
+
+    topic = packs.read_pack(PAIRS)[1][0]
+    domain_cases.load("pairs")
+    key = ("pairs", "confusion_matrix")
+    assert held_cases.key(*key) in record.computed(topic)
+    monkeypatch.setitem(domain_cases.REGISTRY, key, domain_cases.REGISTRY[key]._replace(held=False))
+    assert held_cases.key(*key) not in record.computed(topic)
