@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_leaves, tree_map
 
 from grader.sandboxed.plain import ReadOnlyModule
 
@@ -293,20 +294,12 @@ def feed(model: Any, x: Any) -> Any:
 
 def mapped(x: Any, change: Callable[[torch.Tensor], Any]) -> Any:
     """A module case's input ``x`` with ``change`` applied to each of its tensors."""
-    if isinstance(x, torch.Tensor):
-        return change(x)
-    args, kwargs = fed(x)
-    return (
-        FORWARD,
-        tuple(change(a) if isinstance(a, torch.Tensor) else a for a in args),
-        {k: change(v) if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()},
-    )
+    return tree_map(lambda t: change(t) if isinstance(t, torch.Tensor) else t, x)
 
 
 def fed_tensors(x: Any) -> list[torch.Tensor]:
     """The tensors of a module case's input ``x``: its positional ones, then its keywords'."""
-    args, kwargs = fed(x)
-    return [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
+    return [t for t in tree_leaves(x) if isinstance(t, torch.Tensor)]
 
 
 def uncalled(model: Any, kinds: Sequence[str]) -> Callable[[], list[str]]:

@@ -92,6 +92,7 @@ PRIVATE = {
     ("grader/sandboxed/probe_kit.py", "_ops"): "torch",
     ("grader/sandboxed/probe_kit.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/steps.py", "_python_dispatch"): "torch",
+    ("grader/sandboxed/kit_steps.py", "_pytree"): "torch",
     ("grader/sandboxed/probe_kit.py", "_pytree"): "torch",
     ("grader/sandboxed/gpu_face.py", "_C"): "torch",  # torch._C.StorageBase's device getter
     ("grader/sandboxed/gpu_face.py", "_exchange_device"): "torch",  # what torch.cuda.device calls
