@@ -18,7 +18,7 @@ import torch
 
 from grader.base.topics import Topic
 from grader.checks import battery
-from grader.checks.cases import domain_answers, domain_cases
+from grader.checks.cases import domain_answers, domain_cases, held_cases
 
 
 def reference_module(topic: Topic) -> ModuleType:
@@ -31,18 +31,29 @@ def reference_module(topic: Topic) -> ModuleType:
     return module
 
 
-def computed(topic: Topic) -> dict[str, list[Any]]:
-    """{topic.name: the reference's result per case} for every exercise with a declared domain."""
+def computed(topic: Topic, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+    """{topic.name: the reference's result per case} for every exercise with a declared domain,
+    and its held cases where it answers discretely (grader/checks/cases/held_cases.py: drawn from
+    the seed ``stored`` answers drew theirs from, a new one where they have none)."""
     domain_cases.load(topic.name)
     reference = reference_module(topic)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        found = {}
+        found: dict[str, Any] = {}
         for name in battery.exercises(topic.name):
             domain = domain_cases.REGISTRY[(topic.name, name)]
-            cases = battery.plain_cases(domain, domain.cases())
-            found[domain_answers.key(topic.name, name)] = battery.walker(cases)(reference, name, cases)
+            built = domain.cases()
+            cases = battery.plain_cases(domain, built)
+            found[domain_answers.key(topic.name, name)] = answers = battery.walker(cases)(
+                reference, name, cases
+            )
+            seed = held_cases.seed_of(stored or {}, topic.name, name)
+            held = held_cases.drawn(built, answers, seed) if domain.held else []
+            if held:
+                again = battery.plain_cases(domain, held_cases.rebuilt(built, held))
+                answered = battery.walker(again)(reference, name, again)
+                found[held_cases.key(topic.name, name)] = {"seed": seed, "cases": held, "answers": answered}
         return found
     finally:
         torch.set_num_threads(threads)
@@ -50,9 +61,13 @@ def computed(topic: Topic) -> dict[str, list[Any]]:
 
 def record(topic: Topic) -> tuple[Path, int]:
     """Write ``topic``'s answers; (the file, how many exercises)."""
-    found = computed(topic)
+    found = computed(topic, _stored(topic))
     torch.save(found, topic.answers)
-    return topic.answers, len(found)
+    return topic.answers, len([k for k in found if not k.endswith(held_cases.HELD)])
+
+
+def _stored(topic: Topic) -> dict[str, Any]:
+    return torch.load(topic.answers, weights_only=True) if topic.answers.is_file() else {}
 
 
 def differences(found: dict[str, list[Any]], stored: dict[str, list[Any]]) -> list[str]:
@@ -64,8 +79,11 @@ def differences(found: dict[str, list[Any]], stored: dict[str, list[Any]]) -> li
     ``topic.name|i`` for a variant the docstring allows; their domains declared already."""
     out = sorted(found.keys() ^ stored.keys())
     for key in sorted(found.keys() & stored.keys()):
-        topic, name = key.split("|")[0].split(".", 1)
+        topic, name = key.split("|")[0].removesuffix(held_cases.HELD).split(".", 1)
         domain = domain_cases.REGISTRY[(topic, name)]
+        if key.endswith(held_cases.HELD):  # the same draw, answered alike
+            out += [] if battery.agrees(found[key], stored[key], *domain.tol32) else [key]
+            continue
         cases, here, there = domain.cases(), found[key], stored[key]
         if not len(cases) == len(here) == len(there):
             out.append(key)
@@ -82,4 +100,5 @@ def stale(topic: Topic) -> list[str]:
     """Where ``topic``'s stored answers no longer match its cases or its reference; [] when current."""
     if not topic.answers.is_file():
         return [f"{topic.answers.name} is missing"]
-    return differences(computed(topic), torch.load(topic.answers, weights_only=True))
+    stored = _stored(topic)
+    return differences(computed(topic, stored), stored)

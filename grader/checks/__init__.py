@@ -99,6 +99,7 @@ PACK_API: dict[str, frozenset[str]] = {
             "LOOP_ARGUMENTS",
             "TAIL64",
             "declare",
+            "forward",
             "gen",
             "module_case",
             "named_function",

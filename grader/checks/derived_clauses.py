@@ -5,13 +5,16 @@ names each once, over the exercises its declarations give (tests/packs/attention
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import torch
 
 from grader.base.i18n import _
+from grader.base.topics import of
 from grader.checks import battery, probes
-from grader.checks.cases import domain_answers, domain_cases
+from grader.checks.cases import domain_answers, domain_cases, held_cases
 from grader.checks.domains import Case, movable
 from grader.checks.judging.judge import expect_same_device, expect_vectorised
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
@@ -37,19 +40,21 @@ def _callable(case: Case) -> bool:
 
 
 # ---------------------------------------------------------------- vectorised
-def _grown(value: Any, ints: bool) -> Any:
-    """``value`` twice as large along every dimension above one (tiled: a mask keeps a True in
-    every row), ints of 2 or more doubled where ``ints`` (sizes: a case without tensors)."""
+def _grown(value: Any, ints: bool, fixed: Collection[int] = ()) -> Any:
+    """``value`` twice as large along every dimension above one but a size of ``fixed`` (a
+    module's constructor's: its features) (tiled: a mask keeps a True in every row), ints of 2 or
+    more doubled where ``ints``."""
     if isinstance(value, torch.Tensor):
-        return value.repeat(*[2 if s > 1 else 1 for s in value.shape]) if value.dim() else value
+        times = [2 if s > 1 and s not in fixed else 1 for s in value.shape]
+        return value.repeat(*times) if value.dim() else value
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return 2 * value if ints and value >= 2 else value
     if isinstance(value, dict):
-        return {k: _grown(v, ints) for k, v in value.items()}
+        return {k: _grown(v, ints, fixed) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_grown(v, ints) for v in value)
+        return type(value)(_grown(v, ints, fixed) for v in value)
     return value
 
 
@@ -60,26 +65,73 @@ def _growable(case: Case) -> bool:
     return any(isinstance(a, int) and not isinstance(a, bool) and a >= 2 for a in case.args)
 
 
-def vectorised(sub: Any, topic: str, name: str) -> None:
+def vectorised(sub: Any, topic: str, name: str, counts: Collection[str] = ()) -> None:
     """The "vectorised" clause of ``topic.name``: the same op count on its first growable case
-    and on that case twice as large."""
-    case = next((c for c in _built(topic, name) if _callable(c) and _growable(c)), None)
+    and on that case twice as large, its int arguments of 2 or more doubled too (a range over
+    one is a loop over the data) but those ``counts`` names (the suite's ``DIMENSION_COUNTS``);
+    a module's: its first input, fed to a build of its first plain case, and that input grown
+    where its constructor does not fix a size."""
+    built = _built(topic, name)
+    module = next((c for c in built if c.kind == "module" and _plain_module(c)), None)
+    if module is not None:
+        fixed = {a for a in module.ctor[0] if isinstance(a, int)}
+        grown = _grown(module.args[0], False, fixed)
+        found = sub.run(module_op_counts, name, module.ctor, [module.args[0], grown])
+        labels = [_shapes(kit.fed_tensors(module.args[0])), _shapes(kit.fed_tensors(grown))]
+        expect_vectorised(found, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+        return
+    case = next((c for c in built if _callable(c) and _growable(c)), None)
     if case is None:
         raise RuntimeError(f"{topic}.{name}: no declared call a vectorised check can grow")
     ints = not any(isinstance(a, torch.Tensor) for a in case.args)
-    grown = (_grown(case.args, ints), _grown(case.kwargs, ints))
-    if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()):  # op_counts takes one kwargs
-        counts = [
-            sub.run(probes.op_counts, name, [args], kwargs)[0]
-            for args, kwargs in ((case.args, case.kwargs), grown)
+    names = [*_parameters(topic, name), *[None] * len(case.args)]
+    args = tuple(_grown(a, ints or _count(a) and names[i] not in counts) for i, a in enumerate(case.args))
+    kwargs = {k: _grown(v, ints or _count(v) and k not in counts) for k, v in case.kwargs.items()}
+    if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()) or kwargs != case.kwargs:
+        found = [  # op_counts takes one kwargs
+            sub.run(probes.op_counts, name, [a], k)[0] for a, k in ((case.args, case.kwargs), (args, kwargs))
         ]
     else:
-        counts = sub.run(probes.op_counts, name, [case.args, grown[0]], case.kwargs)
-    labels = [_shapes(case.args), _shapes(grown[0])]
-    expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+        found = sub.run(probes.op_counts, name, [case.args, args], case.kwargs)
+    labels = [_shapes(case.args), _shapes(args)]
+    expect_vectorised(found, labels, _("%(exercise)s is vectorised") % {"exercise": name})
 
 
-def _shapes(args: tuple[Any, ...]) -> str:
+def _count(value: Any) -> bool:
+    """An int argument (no bool): a count the data's size may follow (``num_classes``)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parameters(topic: str, name: str) -> list[str]:
+    """The names of function ``name``'s positional parameters, in order, from ``topic``'s stub."""
+    found = of(topic)
+    for node in ast.parse(found.stub.read_text(encoding="utf-8")).body if found else []:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    return []
+
+
+def _plain_module(case: Case) -> bool:
+    plain = case.same_as is None and case.differs_from is None and not case.noncontig and not case.kwargs
+    return plain and movable(case.args)
+
+
+def module_op_counts(mod: Any, subject: str, ctor: Any, inputs: list[Any]) -> list[list[int]]:
+    """For each input, ``[aten ops, lines of the submission's Python]`` a build of ``ctor``
+    (under seed 0) runs on it (``kit.feed``)."""
+    counts = []
+    for x in inputs:
+        kit.manual_seed(0)
+        model = kit.attribute(mod, subject)(*ctor[0], **ctor[1])
+
+        def one(model: Any = model, x: Any = x) -> Any:
+            return kit.feed(model, x)
+
+        counts.append(list(kit.count_work(one)[1:]))
+    return counts
+
+
+def _shapes(args: Sequence[Any]) -> str:
     return ", ".join(str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args)
 
 
@@ -134,7 +186,8 @@ def on_device(sub: Any, topic: str, name: str) -> None:
         battery.on_device(sub, topic, name)
         return
     domain = domain_cases.REGISTRY[(topic, name)]
-    answers = domain_answers.answers(topic, name)[0]
+    held, held_answers = held_cases.of(topic, name, built)  # first: inputs no release holds
+    built, answers = [*held, *built], [*held_answers, *domain_answers.answers(topic, name)[0]]
     chosen = _device_cases(built, answers)
     calls = [
         (built[i].args, built[i].kwargs, [k for k in built[i].kwargs if k == DEVICE_ARGUMENT]) for i in chosen

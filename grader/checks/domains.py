@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import torch
 
 from grader.base.i18n import N_
+from grader.sandboxed.kit_steps import FORWARD
 
 DIMENSIONS = {
     "dtype": "float32 and float64 inputs; float16 (bfloat16 where exact) where the docstring promises x's dtype",
@@ -281,6 +282,9 @@ class Domain(NamedTuple):
     # the other forms its docstring allows (FORMS)}: each given on the first case holding it
     forms: dict[int | str, tuple[str, ...]] = {}
     devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
+    # discrete answers also judged officially on its call cases' rows reordered (cases/held_cases.py);
+    # False where the docstring orders the rows (sorted boundaries): another order leaves its domain
+    held: bool = True
     # known wrong variants (grader/checks/hints/variants.py of_case): (hint, what it computes from a
     # call's arguments); a failing call whose values are one's leads with its hint
     mistakes: tuple[tuple[str, Callable[..., Any]], ...] = ()
@@ -358,6 +362,13 @@ def movable(value: Any) -> bool:
     return all(movable(v) for v in value.values()) if isinstance(value, dict) else True
 
 
+def forward(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """One input of a module case whose forward takes several arguments or keywords
+    (``forward(q, k, mask=m)``: ``model(q, k, mask=m)``); a tensor alone is ``model(x)``. Every
+    tensor of it walks what a one-tensor input walks: its layout, dtype, gradient, left unchanged."""
+    return (FORWARD, args, kwargs)
+
+
 def module_case(
     dim: str,
     name: str,
@@ -366,7 +377,8 @@ def module_case(
     shapes: list[tuple[int, ...]] | None = None,
     **more: Any,
 ) -> Case:
-    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs``."""
+    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs`` (a
+    tensor, or a :func:`forward` of several arguments)."""
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)
 
 

@@ -310,25 +310,27 @@ def modules_on_second_device(
     and run on the inputs on the CPU, then moved to the second device and run on copies of the
     inputs there (both runs under seed 2: dropout draws the same masks). One device trace per
     build, as :func:`on_second_device`, its ``"real"`` the CPU output of the same weights.
-    An input is a tensor or a shape, drawn with ``torch.randn`` under seed 1.
+    An input is a tensor or a shape, drawn with ``torch.randn`` under seed 1; one input alone may be
+    a module case's ``forward`` of several (keywords too: ``kit.fed``).
     """
     traces = []
     for cls, args, kwargs, inputs in builds:
         kit.manual_seed(0)
         model = getattr(mod, cls)(*args, **kwargs)
         kit.manual_seed(1)
-        xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
+        given, keywords = kit.fed(inputs[0]) if len(inputs) == 1 else (inputs, {})
+        xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in given]
         kit.manual_seed(2)
-        real = model(*xs)
-        moved = kit.to_second_device(xs)
+        real = model(*xs, **keywords)
+        moved, keywords = kit.to_second_device(xs), kit.to_second_device(keywords)
         # a second instance of the same seed, moved BEFORE its first forward: a layer built
         # lazily in forward would land on the CPU
         kit.manual_seed(0)
         fresh = getattr(mod, cls)(*args, **kwargs)
 
-        def run(model: Any = fresh, moved: Any = moved) -> Any:
+        def run(model: Any = fresh, moved: Any = moved, keywords: Any = keywords) -> Any:
             kit.manual_seed(2)
-            return model.to(kit.SECOND_DEVICE)(*moved)
+            return model.to(kit.SECOND_DEVICE)(*moved, **keywords)
 
         traces.append({**kit.device_trace(run), "real": real})
     return traces

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from grader.checks import battery
-from grader.checks.cases import domain_answers, domain_cases
+from grader.checks.cases import domain_answers, domain_cases, held_cases
 
 MOVED = (4.0, 8.0)  # each float moved by this many times its tolerance (drawn in the range)
 WIDER = 10.0  # a release judges within this many times the case's tolerance
@@ -29,6 +29,8 @@ def copy(topic: str, store: Path, generator: torch.Generator) -> bytes:
     answers: dict[str, Any] = torch.load(store, weights_only=True)
     moved: dict[str, Any] = {}
     for key, per_case in answers.items():
+        if key.endswith(held_cases.HELD):  # the exact answers' own: never in a release
+            continue
         name = key.split(".", 1)[1].split("|", 1)[0]
         domain = domain_cases.REGISTRY[(topic, name)]
         moved[key] = [

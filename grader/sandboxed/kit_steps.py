@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_leaves, tree_map
 
 from grader.sandboxed.plain import ReadOnlyModule
 
@@ -236,17 +237,19 @@ def type_names(value: Any, depth: int = 0) -> Any:
     return type(value).__name__
 
 
-def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
-    """The gradient of ``model``'s output (its elements weighted 0.5 to 1.5) into its input ``x``,
-    in training mode or not: a branch cut from x (``no_grad``, ``.detach()``) answers the same
-    values, never this; None where the output itself is cut from autograd (``out.detach()``)."""
+def input_grads(model: Any, x: Any, train: bool) -> list[Any]:
+    """The gradients of ``model``'s output (its elements weighted 0.5 to 1.5) fed ``x`` (:func:`fed`)
+    into each of its floating tensors, in training mode or not: a branch cut from one (``no_grad``,
+    ``.detach()``) answers the same values, never its gradient; None each where the output itself
+    is cut from autograd (``out.detach()``)."""
     model.train(train)
-    x = x.detach().clone().requires_grad_(True)
-    out = model(x)
+    leaves = mapped(x, lambda t: t.detach().clone().requires_grad_(True) if t.is_floating_point() else t)
+    wanted = [t for t in fed_tensors(leaves) if t.requires_grad]
+    out = feed(model, leaves)
     if not out.requires_grad:
-        return None
+        return [None] * len(wanted)
     (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
-    return x.grad
+    return [t.grad for t in wanted]
 
 
 def rows_unlearned(model: Any, x: torch.Tensor, train: bool) -> int:
@@ -255,7 +258,7 @@ def rows_unlearned(model: Any, x: torch.Tensor, train: bool) -> int:
     never reached learns nothing."""
     model.train(train)
     model.zero_grad(set_to_none=True)
-    out = model(x)
+    out = feed(model, x)
     if out.requires_grad:
         (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
     rows = 0
@@ -268,7 +271,35 @@ def rows_unlearned(model: Any, x: torch.Tensor, train: bool) -> int:
 def as_double(model: Any, inputs: Sequence[Any]) -> list[Any]:
     """``model.double()`` in place, and ``inputs`` with their floating tensors in float64."""
     model.double()
-    return [x.double() if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs]
+    return [mapped(x, lambda t: t.double() if t.is_floating_point() else t) for x in inputs]
+
+
+# A module case's input (grader/checks/domains.py ``forward``): a tensor, fed as ``model(x)``, or
+# (FORWARD, args, kwargs), fed as ``model(*args, **kwargs)``
+FORWARD = "__forward__"
+
+
+def fed(x: Any) -> tuple[Sequence[Any], dict[str, Any]]:
+    """(the positional arguments, the keywords) a module case's input ``x`` stands for."""
+    if isinstance(x, (tuple, list)) and len(x) == 3 and x[0] == FORWARD:
+        return x[1], x[2]
+    return (x,), {}
+
+
+def feed(model: Any, x: Any) -> Any:
+    """``model`` called on its input ``x`` (:func:`fed`)."""
+    args, kwargs = fed(x)
+    return model(*args, **kwargs)
+
+
+def mapped(x: Any, change: Callable[[torch.Tensor], Any]) -> Any:
+    """A module case's input ``x`` with ``change`` applied to each of its tensors."""
+    return tree_map(lambda t: change(t) if isinstance(t, torch.Tensor) else t, x)
+
+
+def fed_tensors(x: Any) -> list[torch.Tensor]:
+    """The tensors of a module case's input ``x``: its positional ones, then its keywords'."""
+    return [t for t in tree_leaves(x) if isinstance(t, torch.Tensor)]
 
 
 def uncalled(model: Any, kinds: Sequence[str]) -> Callable[[], list[str]]:

@@ -37,11 +37,15 @@ from grader.sandboxed.kit_steps import as_double as as_double
 from grader.sandboxed.kit_steps import attribute as attribute
 from grader.sandboxed.kit_steps import dtype_noted as dtype_noted
 from grader.sandboxed.kit_steps import each_case as each_case
+from grader.sandboxed.kit_steps import fed as fed
+from grader.sandboxed.kit_steps import fed_tensors as fed_tensors
+from grader.sandboxed.kit_steps import feed as feed
 from grader.sandboxed.kit_steps import fill_by_shape as fill_by_shape
 from grader.sandboxed.kit_steps import given as given
-from grader.sandboxed.kit_steps import input_grad as input_grad
+from grader.sandboxed.kit_steps import input_grads as input_grads
 from grader.sandboxed.kit_steps import layer_calls as layer_calls
 from grader.sandboxed.kit_steps import layers_applied as layers_applied
+from grader.sandboxed.kit_steps import mapped as mapped
 from grader.sandboxed.kit_steps import noncontiguous as noncontiguous
 from grader.sandboxed.kit_steps import noted as noted
 from grader.sandboxed.kit_steps import resolved as resolved
@@ -432,13 +436,13 @@ class _Activations(TorchDispatchMode):
         return func(*args, **(kwargs or {}))
 
 
-def layers_untouched(model: Any, *inputs: Any) -> tuple[Any, list[str], dict[str, int]]:
-    """Run ``model(*inputs)``; return (its result, the names of its submodules holding parameters
+def layers_untouched(model: Any, x: Any) -> tuple[Any, list[str], dict[str, int]]:
+    """Run ``model`` on its input ``x`` (:func:`feed`); return (its result, the names of its submodules holding parameters
     none of which a torch function or method took during it: layers defined and never applied,
     and how many times it applied each activation: {aten name: count})."""
     owners = {id(p): name for name, m in model.named_modules() for p in m.parameters(recurse=False)}
     with _Touched(set(owners)) as touched, _Activations() as activations:
-        result = model(*inputs)
+        result = feed(model, x)
     used = {owners[i] for i in touched.seen}
     return result, sorted({name for name in owners.values() if name not in used}), activations.census
 
@@ -475,7 +479,7 @@ def fresh_outputs(
         model = kind(*ctor[0], **ctor[1])
         model.train(modes[min(i, len(modes) - 1)] == "train")
         manual_seed(seed + 1 + i)
-        found.append(model(x).detach())
+        found.append(feed(model, x).detach())
     return found
 
 

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from warm import Warm
 
@@ -179,3 +180,14 @@ def syntax_line(data: bytes) -> int:
     except SyntaxError as error:
         return int(error.lineno or 0)
     raise AssertionError("it parses")
+
+
+def with_pack(monkeypatch: Any, name: str) -> None:
+    """tests/packs/NAME named for this test: in ``TORCHGRADE_PACKS`` and in the manifest this process
+    read at import (``grader.base.topics.MANIFEST``, which looks a topic up for its domains and answers)."""
+    from grader.base import packs, topics
+
+    monkeypatch.setenv(packs.PACKS_ENV, f"tests/packs/{name}")
+    monkeypatch.setattr(
+        topics, "MANIFEST", (*topics.MANIFEST, *packs.read_pack(REPO / "tests" / "packs" / name)[1])
+    )

@@ -172,3 +172,14 @@ def test_batch113_kinds(name):
 def test_the_forms_the_docstrings_allow_pass(name):
     topic, form = ALLOWED[name]
     assert battery_passes(topic, name, **{name: form})
+
+
+def test_keepdim_norms_is_its_shape_never_a_non_answer():
+    """Causes by cause: norms answering (1,)-shaped norms (keepdim) fails its battery with
+    the shape's cause, never a non-answer's (silent:…), so a class's groups put it with its shape
+    (grader/batch/causes.py answers_nothing). A pin of what main does: not seen failing."""
+    module = _solution("tensors")
+    module.norms = lambda x: (x.abs().sum().reshape(1), (x * x).sum().sqrt().reshape(1))
+    with pytest.raises(CheckFailed) as failed:
+        battery.run(_InProcess(module), "tensors", "norms")
+    assert failed.value.cause == "shape"

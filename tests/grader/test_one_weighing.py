@@ -522,3 +522,40 @@ def test_a_table_of_the_releases_answers_earns_no_more_than_naive_code(tmp_path)
     (tmp_path / "table" / "losses.py").write_text(table.stdout)
     scores = {who: grade_json(str(tmp_path / who / "losses.py"))[1]["score"] for who in ("naive", "table")}
     assert scores["naive"] < 133 and scores["table"] <= scores["naive"], scores
+
+
+@pytest.mark.e2e
+def test_a_table_of_a_packs_released_integer_answers_earns_no_more_than_naive_code(tmp_path):
+    """The same attack on a pack's exercise whose answers are integers, which a release cannot move
+    (tests/packs/pairs' confusion_matrix): its official battery and device clause also judge held
+    cases, inputs no release holds (grader/checks/cases/held_cases.py). Before: naive 3 / 6, the
+    table beside it 5 (its battery and device checks passed from the table)."""
+    pairs = REPO / "tests" / "packs" / "pairs"
+    course = tmp_path / "course.toml"
+    course.write_text(
+        f'[course]\nname = "table"\npacks = ["{pairs}"]\n[assignments.hw]\ntopics = ["pairs"]\npoints = 10\n'
+    )
+    release = tmp_path / "release"
+    env = {"TORCHGRADE_PACKS": "tests/packs/pairs"}  # a process of its own: the pack in its manifest
+    done = run_grade("release", str(release), "--course", str(course), "--assignment", "hw", env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    right = (pairs / "solutions" / "pairs.py").read_text()
+    line = "flat = target.reshape(-1) * num_classes + pred.reshape(-1)"
+    assert line in right
+    (tmp_path / "naive").mkdir()  # rows and columns swapped
+    (tmp_path / "naive" / "pairs.py").write_text(
+        right.replace(line, "flat = pred.reshape(-1) * num_classes + target.reshape(-1)")
+    )
+    table = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "grader" / "lookup_table.py"), "pairs", str(tmp_path / "naive" / "pairs.py")],
+        cwd=release, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(release)},
+    )  # fmt: skip
+    assert table.returncode == 0 and "TABLE = " in table.stdout, table.stderr[-3000:]
+    (tmp_path / "table").mkdir()
+    (tmp_path / "table" / "pairs.py").write_text(table.stdout)
+    graded = {
+        who: run_grade(str(tmp_path / who / "pairs.py"), "--format", "json", env=env)
+        for who in ("naive", "table")
+    }
+    scores = {who: json.loads(done.stdout)["score"] for who, done in graded.items()}
+    assert scores["naive"] < 6 and scores["table"] <= scores["naive"], scores

@@ -50,6 +50,7 @@ PRIVATE = {
     ): "torch",  # torch.linalg.LinAlgError's own name
     ("grader/checks/cases/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/cases/derived_cases.py", "_replace"): "python",  # a NamedTuple's
+    ("grader/checks/cases/held_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
     ("grader/base/depends.py", "_pytest"): "pytest",
@@ -91,6 +92,7 @@ PRIVATE = {
     ("grader/sandboxed/probe_kit.py", "_ops"): "torch",
     ("grader/sandboxed/probe_kit.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/steps.py", "_python_dispatch"): "torch",
+    ("grader/sandboxed/kit_steps.py", "_pytree"): "torch",
     ("grader/sandboxed/probe_kit.py", "_pytree"): "torch",
     ("grader/sandboxed/gpu_face.py", "_C"): "torch",  # torch._C.StorageBase's device getter
     ("grader/sandboxed/gpu_face.py", "_exchange_device"): "torch",  # what torch.cuda.device calls

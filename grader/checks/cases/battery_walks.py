@@ -76,27 +76,28 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         inputs = kit.as_double(model, case["args"]) if double else case["args"]
         never = kit.uncalled(model, case.get("called", ()))  # the layers the docstring says forward calls
         modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
-        outs, unchanged = [], []
+        outs, kept = [], []  # each call's outputs; True, or the number of the argument it changed
         seen: dict[str, Any] = {}
         for i, x in enumerate(inputs):
             model.train(modes[min(i, len(modes) - 1)] == "train")
-            x = kit.noncontiguous(x) if i in case["noncontig"] else x
-            before = x.clone()
+            x = kit.mapped(x, kit.noncontiguous) if i in case["noncontig"] else x
+            before = kit.mapped(x, torch.clone)
             if case.get("again"):  # each call's randomness (dropout) as a fresh build's call draws it
                 torch.manual_seed((case["seed"] or 0) + 1 + i)
             if case.get("fill") and not i:  # the layers it never applies and its activations, for a hint
                 out, untouched, census = kit.layers_untouched(model, x)
                 seen = {"census": census, **({"untouched": untouched} if untouched else {})}
             else:
-                out = model(x)
+                out = kit.feed(model, x)
             outs.append(out.detach())
-            unchanged.append(kit.same_values(before, x))
-        found = {"out": outs, "unchanged": unchanged, "aliased": False, "uncalled": never(), **seen}
+            same = [kit.same_values(b, a) for b, a in zip(kit.fed_tensors(before), kit.fed_tensors(x))]
+            kept.append(next((j + 1 for j, one in enumerate(same) if not one), True))  # the one changed
+        found = {"out": outs, "unchanged": kept, "aliased": False, "uncalled": never(), **seen}
         found["dtypes"] = [str(o.dtype) for o in outs] if double else None
         if case.get("learns"):  # every parameter row its first input reaches gets a gradient
             found["unlearned"] = kit.rows_unlearned(model, inputs[0], modes[0] == "train")
-        if case.get("fill") or case["wrt"]:  # the gradient into its input too: a cut answers alike
-            found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
+        if case.get("fill") or case["wrt"]:  # the gradients into its inputs too: a cut answers alike
+            found["grads"] = kit.input_grads(model, case["args"][0], modes[0] == "train")
         if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
             built = kit.attribute(mod, case["name"]), case["ctor"]
             found["fresh"] = kit.fresh_outputs(*built, case["args"], modes, case["seed"] or 0)

@@ -17,6 +17,7 @@ import torch
 
 from grader.checks.cases.derived_cases import _alternating
 from grader.checks.domains import AXES, REGISTRY, Case, Shown, _leaves, module_case, movable
+from grader.sandboxed.kit_steps import fed_tensors, mapped
 
 # ---------------------------------------------------------------- structure
 # The builds a declaration shows (domains.Domain.shown), judged against the docstring's own layers
@@ -80,11 +81,13 @@ def _layout_cases(found: list[Case]) -> list[Case]:
 # A module's input may be a view as a function's may: each module's domain without a
 # non-contiguous input gets its first plain case again, every input the worker can store with
 # other strides (battery_walks.walk_modules) made so, judged equal to the plain case.
-def _strides_differ(t: Any) -> bool:
-    """Whether the worker's non-contiguous copy of ``t`` has other strides than a contiguous one."""
-    if not isinstance(t, torch.Tensor) or t.dim() == 0:
-        return False
-    return t.numel() > 1 if t.dim() == 1 else t.shape[-1] > 1 and t.shape[-2] > 1
+def _strides_differ(x: Any) -> bool:
+    """Whether the worker's non-contiguous copy of a module's input ``x`` (a tensor, or a
+    ``forward`` of several) has other strides than a contiguous one, for one of its tensors."""
+    return any(
+        t.numel() > 1 if t.dim() == 1 else t.dim() > 1 and t.shape[-1] > 1 and t.shape[-2] > 1
+        for t in fed_tensors(x)
+    )
 
 
 def _module_layout_cases(found: list[Case]) -> list[Case]:
@@ -240,7 +243,7 @@ def _open(key: tuple[str, str], axis: str) -> bool:
 def _double_cases(found: list[Case]) -> list[Case]:
     for c in found:
         plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
-        floating = all(isinstance(x, torch.Tensor) and x.is_floating_point() for x in c.args)
+        floating = all(any(t.is_floating_point() for t in fed_tensors(x)) for x in c.args)
         if c.kind == "module" and plain and c.args and floating:
             return [
                 c._replace(
@@ -263,15 +266,20 @@ def _calls_cases(found: list[Case]) -> list[Case]:
         return []
     for c in found:
         plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
-        if c.kind == "module" and plain and len(c.args) == 1 and isinstance(c.args[0], torch.Tensor):
+        if c.kind == "module" and plain and len(c.args) == 1 and fed_tensors(c.args[0]):
             x = c.args[0]
-            again = (x, x.flip(0), x)
+            again = (x, mapped(x, _flipped), x)
             return [
                 c._replace(
                     dim="state", args=again, shapes=None, again=True, note=f"{c.note}, called three times"
                 )
             ]
     return []
+
+
+def _flipped(t: torch.Tensor) -> torch.Tensor:
+    """A tensor's first dimension reversed (the batch; a mask's rows: still a mask)."""
+    return t.flip(0) if t.dim() else t
 
 
 # ---------------------------------------------------------------- near the top of each dtype's range

@@ -224,7 +224,7 @@ def test_on_a_second_device(sub, name):
 @check("shape", clause="vectorised")
 @pytest.mark.parametrize("name", VECTORISED)
 def test_vectorised_as_declared(sub, name):
-    derived_clauses.vectorised(sub, "norms", name)
+    derived_clauses.vectorised(sub, "norms", name, DIMENSION_COUNTS.get(name, ()))
 
 
 # every dimension of every exercise's input domain (domains_norms.py), one probe call each
