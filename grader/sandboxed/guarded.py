@@ -238,10 +238,63 @@ def _static(cls: type, name: str) -> bool:
 def _vars(obj: Any) -> dict[str, Any]:
     """``vars(self)``: the state of an object graded code made, while it holds no module; never a
     module's namespace, a class's dict, or a library object's state (``catch_warnings._module``)."""
-    found: dict[str, Any] | None = builtins.vars(obj) if _graded_instance(obj) else None
+    found: dict[str, Any] | None = _own_state(obj) if _graded_instance(obj) else None
     if found is None or any(isinstance(v, (ModuleType, MappingProxyType)) for v in found.values()):
         raise TypeError("vars() of this object is off limits in graded code: read its attributes by name")
     return found
+
+
+def _plain_key(key: Any) -> Any:
+    if type(key) is not str or (key.startswith("__") and key.endswith("__")):
+        raise KeyError(f"{key!r}: graded code gives its objects no attribute but plain names")
+    return key
+
+
+class _OwnState(dict):  # type: ignore[type-arg]
+    """The state of an instance of graded code's class: written by name only, never a dunder its
+    class statement did not define (a library reads protocols off an instance: numpy's
+    ``__array_interface__`` views any address), by subscript, ``update``, ``setdefault`` or ``|=``."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        dict.__setitem__(self, _plain_key(key), value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        return dict.setdefault(self, _plain_key(key), default)
+
+    def __ior__(self, other: Any) -> _OwnState:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
+def _own_state(obj: Any) -> dict[str, Any] | None:
+    """``obj``'s state, made an :class:`_OwnState` (None where it has none: slots, a tuple)."""
+    found = builtins.getattr(obj, "__dict__", None)
+    if isinstance(found, dict) and builtins.type(found) is not _OwnState:
+        found = _OwnState(found)
+        object.__setattr__(obj, "__dict__", found)
+    return found if isinstance(found, dict) else None
+
+
+def _build_class(body: Any, name: Any, *bases: Any, **keywords: Any) -> Any:
+    """The class statement of graded code: every instance is made holding an :class:`_OwnState`
+    (``self.__dict__`` and ``vars(self)`` hand out that dict; a copy's ``__new__`` is the class's)."""
+    made = builtins.__build_class__(body, name, *bases, **keywords)
+    if not isinstance(made, type):
+        return made
+    inherited = made.__new__
+
+    def __new__(kind: type, *args: Any, **kwargs: Any) -> Any:
+        fresh = inherited(kind) if inherited is object.__new__ else inherited(kind, *args, **kwargs)
+        if isinstance(fresh, kind):
+            _own_state(fresh)
+        return fresh
+
+    type.__setattr__(made, "__new__", staticmethod(__new__))
+    return made
 
 
 _FUNCTIONS = (FunctionType, BuiltinFunctionType, functools.partial)
@@ -394,6 +447,7 @@ def submission_builtins() -> dict[str, Any]:
         "type": _Type,
         "vars": _vars,
         "open": _open,
+        "__build_class__": _build_class,
     }
     return {**vars(builtins), **guarded}
 
