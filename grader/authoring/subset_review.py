@@ -23,7 +23,7 @@ from grader.base.i18n import N_
 from grader.engine.subset import aliases as subset_aliases
 from grader.engine.subset import rules as subset_rules
 from grader.engine.subset import wrappers as subset_wrappers
-from grader.sandboxed import subset_members
+from grader.sandboxed import no_eval, subset_members
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -246,14 +246,15 @@ WRITES_DECORATED += (typing.runtime_checkable, typing.dataclass_transform)
 
 def review(module: str, name: str, value: object = None) -> str:
     """What an allowed member returns and writes, by its family (its module, or the nearest
-    enclosing module reviewed): empty where no family is reviewed."""
+    enclosing module reviewed), and what its module compiles: empty where no family is reviewed."""
+    compiles = [f"{subset_members.COMPILES} {no_eval.COMPILED[module]}"] if module in no_eval.COMPILED else []
     if any(value is writer for writer in WRITES_DECORATED):
-        return f"returns: the definition it decorates; {subset_members.DECORATES}"
+        return "; ".join([f"returns: the definition it decorates; {subset_members.DECORATES}", *compiles])
     parts = module.split(".")
     for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
         if family in REACH:
             made = [subset_members.MAKES_CLASSES] if makes_classes(value) else []
-            return "; ".join([*REACH[family], *made])
+            return "; ".join([*REACH[family], *made, *compiles])
     return ""
 
 

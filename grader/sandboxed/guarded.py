@@ -22,6 +22,7 @@ module's namespace could replace (``enum.global_enum``, refused in the member li
 from __future__ import annotations
 
 import builtins
+import enum
 import errno
 import functools
 import inspect
@@ -265,7 +266,7 @@ class _OwnState(dict):  # type: ignore[type-arg]
     def setdefault(self, key: Any, default: Any = None) -> Any:
         return dict.setdefault(self, _plain_key(key), default)
 
-    def __ior__(self, other: Any) -> _OwnState:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> _OwnState:  # type: ignore[misc]
         self.update(other)
         return self
 
@@ -283,9 +284,13 @@ def _build_class(body: Any, name: Any, *bases: Any, **keywords: Any) -> Any:
     """The class statement of graded code: every instance is made holding an :class:`_OwnState`
     (``self.__dict__`` and ``vars(self)`` hand out that dict; a copy's ``__new__`` is the class's)."""
     made = builtins.__build_class__(body, name, *bases, **keywords)
-    if not isinstance(made, type):
+    if isinstance(made, enum.EnumType):  # its members are made with the class, its __new__ is enum's
+        members: list[Any] = list(made.__members__.values())
+        for member in members:
+            _own_state(member)
+    if not isinstance(made, type) or isinstance(made, enum.EnumType):
         return made
-    inherited = made.__new__
+    inherited: Any = made.__new__
 
     def __new__(kind: type, *args: Any, **kwargs: Any) -> Any:
         fresh = inherited(kind) if inherited is object.__new__ else inherited(kind, *args, **kwargs)

@@ -18,7 +18,7 @@ import collections
 import dataclasses
 import sys
 from collections.abc import Callable
-from types import CodeType, FrameType
+from types import CodeType, FrameType, MappingProxyType
 from typing import Any
 
 from grader.sandboxed import guarded
@@ -51,6 +51,43 @@ def reviewed(*loaders: Callable[..., Any]) -> frozenset[CodeType]:
             *map(_code, loaders),
         }
     )
+
+
+# What each module whose own code runs text compiles, and what keeps graded code's writes out of
+# that text: the member list's review of each of its members says it (subset_members.COMPILES).
+COMPILED = MappingProxyType(
+    {
+        "collections": "namedtuple's class, from names it checks are identifiers when called",
+        "dataclasses": "a class's methods, from its fields' names; the fields it hands out are"
+        " written by dataclasses alone (no_eval.TEXT_SOURCES)",
+        "typing": "a string annotation's ForwardRef, which nothing evaluates once graded code runs",
+    }
+)
+# What a reviewed caller makes its text from that graded code can hold: dataclasses pastes a
+# Field's name into the methods it execs, and hands its Fields out (``fields(C)``, ``field()``).
+TEXT_SOURCES: tuple[type, ...] = (dataclasses.Field,)
+
+
+def _written_by_its_module(cls: type) -> None:
+    """``cls``'s instances take writes from their own module's code only (graded code renaming
+    a Field would write the text dataclasses execs for the next class)."""
+    home = vars(sys.modules[cls.__module__])
+    setter: Callable[..., None] = cls.__setattr__
+    deleter: Callable[..., None] = cls.__delattr__
+
+    def check(frame: FrameType) -> None:
+        if frame.f_globals is not home:
+            raise AttributeError(f"{cls.__name__} is read-only in graded code")
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        check(sys._getframe(1))
+        setter(self, name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        check(sys._getframe(1))
+        deleter(self, name)
+
+    cls.__setattr__, cls.__delattr__ = __setattr__, __delattr__  # type: ignore[method-assign,assignment]
 
 
 def trust(code: CodeType) -> None:
@@ -91,4 +128,6 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 def install(*loaders: Callable[..., Any]) -> None:
     """For good: an audit hook cannot be removed (sys.addaudithook is none of graded code's)."""
     _TRUSTED.update(reviewed(*loaders))
+    for cls in TEXT_SOURCES:
+        _written_by_its_module(cls)
     sys.addaudithook(_audit)

@@ -72,6 +72,9 @@ DECORATES = "writes: the definition it decorates"
 # A review's words for a member whose call makes a class from the names it is handed (a
 # metaclass, an enum class's functional API): graded code calls it with one value at most.
 MAKES_CLASSES = "called with names: a class made from them"
+# A review's words for how a member of a module that compiles text keeps graded code's writes out
+# of that text (dataclasses pastes a field's name into the methods it execs).
+COMPILES = "compiles:"
 
 
 def absent(module: ModuleType, name: str) -> bool:
