@@ -241,3 +241,26 @@ def test_every_member_of_a_module_that_compiles_text_says_what_keeps_graded_code
     assert silent == [], (
         "say how graded code's writes stay out of the text (grader/authoring/subset_review.py)"
     )
+
+
+# numpy frees the memory a live view reads (a use after free) where its check is off
+MEMORY_CHECK_OFF = {
+    "refcheck=False": "import numpy as np\n\n\ndef f(a):\n    a.resize((0,), refcheck=False)\n",
+    "refcheck computed": "import numpy as np\n\n\ndef f(a, off):\n    a.resize((0,), refcheck=off)\n",
+    "through **": ("import numpy as np\n\n\ndef f(a):\n    a.resize((0,), **{'ref' + 'check': 1 == 0})\n"),
+    "handed on": "import numpy as np\n\n\ndef f(a, go):\n    shrink = a.resize\n    return go(shrink)\n",
+    "a partial": (
+        "import functools\n\n\ndef f(a):\n    return functools.partial(a.resize, refcheck=False)\n"
+    ),
+}
+MEMORY_CHECK_ON = (
+    "import numpy as np\n\n\ndef f(a):\n    a.resize((2, 2))\n    a.resize(4, refcheck=True)\n"
+    "    return np.resize(a, (3,))\n"
+)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("how", sorted(MEMORY_CHECK_OFF))
+def test_numpy_memory_check_is_never_switched_off(how):
+    assert subset.check(MEMORY_CHECK_OFF[how]), f"{how}: resize frees memory a view reads"
+    assert not subset.check(MEMORY_CHECK_ON), "resize with its check on, np.resize"

@@ -179,7 +179,8 @@ class _Check(Place):
         called where it stands (``rules.CALLED_ONLY``, ``.open``): no rule sees its arguments."""
         if self.module_value(node, dotted):
             return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
-        called_only = (dotted in rules.CALLED_ONLY or node.attr == "open") and not self.bound_as_opener(node)
+        written_out = node.attr == "open" or node.attr in rules.WRITTEN_OUT
+        called_only = (dotted in rules.CALLED_ONLY or written_out) and not self.bound_as_opener(node)
         if (called_only and handed_on(node, self.facts.parents)) or self.maker_handed_on(node, dotted):
             return PASSED_AROUND.format(dotted or ".open"), CALLED_ONLY.format(dotted or ".open")
         return None
@@ -297,6 +298,11 @@ class _Check(Place):
             self.visit(arg)
 
     def keywords(self, node: ast.Call) -> None:
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        if method in rules.WRITTEN_OUT and any(k.arg is None for k in node.keywords):
+            self.refuse(
+                node, f".{method}(**kwargs)", N_("write the keywords of .{0}(...) out").format(method)
+            )
         for keyword in node.keywords:
             if keyword.arg in rules.KEYWORDS:
                 self.refuse(node, f"{keyword.arg}=", rules.KEYWORDS[keyword.arg])

@@ -193,7 +193,12 @@ POSITIONAL = {
 LITERAL_KEYWORDS = {
     "num_workers": (0, N_("load the batches in this process: leave num_workers out")),
     "style": ("%", N_("write logging's %-style: '%(levelname)s: %(message)s'")),
+    "refcheck": (True, N_("leave refcheck out: numpy checks that no view still reads the memory it frees")),
 }
+# Methods whose keyword turns a memory check of their own off (numpy's ``a.resize(n, refcheck=False)``
+# under a live view), the one numpy's signatures and docs name: called where they stand, their
+# keywords written out (LITERAL_KEYWORDS reads them), never through ``**``.
+WRITTEN_OUT = frozenset({"resize"})
 # Members whose allowance reads the arguments where they are called (the builtins that take an
 # attribute's name, vars, open's mode, ARITY, POSITIONAL): allowed only called where they stand,
 # never handed on (functools.partial, map, a key=, a variable, a base class) past their rule.
