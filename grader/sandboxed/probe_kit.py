@@ -328,7 +328,9 @@ def ops_used(
     made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
-    was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming what was written:
+    was called, in whatever thread, or the code called a function among ``off`` (a composite's own
+    answer, ``F.kl_div``'s NaN, is the twin's whatever its values), the result is
+    :data:`OFF_LIMITS_MARK` naming what was written:
     the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``), or
     :data:`STARVED` where a recorder ran out of stack."""
     off = frozenset(off)
@@ -343,7 +345,7 @@ def ops_used(
         except OffLimitsOp:
             result = None
     named = (recorder.written & off) or refused or ({STARVED} if recorder.starved else set())
-    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or recorder.starved else result
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if named else result
     return result, dict(sorted(recorder.seen.items()))
 
 

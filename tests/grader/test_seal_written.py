@@ -12,9 +12,12 @@ import sys
 import types
 
 import pytest
+import torch
+import torch.nn.functional as F
 
 from grader.engine.subset import submission as subset
 from grader.sandboxed import guarded, no_eval
+from grader.sandboxed import probe_kit as kit
 from grader.sandboxed import subset_members as members
 
 # one byte of a live object (its reference count), viewed by an address: harmless to read
@@ -53,9 +56,6 @@ class Box:
     def by_dict_method(self):
         dict.update(vars(self), {KEY: interface()})
 
-    def by_super(self):
-        super().__setattr__(KEY, interface())
-
     def by_or(self):
         state = vars(self)
         state |= {KEY: interface()}
@@ -91,7 +91,7 @@ def route(how):
 def view(how):
     return np.asarray(route(how))
 """
-# left open: dict's own method read off dict, object's setattr reached through super()
+# left open: dict's own method read off dict
 OPEN = pytest.mark.xfail(strict=True, reason="writes past the state's own methods")
 ROUTES = [
     *(
@@ -105,7 +105,7 @@ ROUTES = [
         "a copy",
         "an enum's member",
     ),
-    *(pytest.param(how, marks=OPEN) for how in ("by_dict_method", "by_super")),
+    pytest.param("by_dict_method", marks=OPEN),
 ]
 HONEST = """
 import dataclasses
@@ -151,6 +151,38 @@ def test_no_object_of_graded_code_holds_a_dunder_it_did_not_define(monkeypatch, 
     except (KeyError, TypeError):
         return  # the write was refused
     assert seen.dtype == object, f"{how}: numpy read an address off the instance's own state"
+
+
+# object's own setattr, reached through super(), writes the state past _OwnState's checks
+SUPER_SETS = {
+    "a computed name": "class C:\n    def f(self, k):\n        super().__setattr__(k, {})\n",
+    "a dunder literal": "class C:\n    def f(self):\n        super().__setattr__('__array_interface__', {})\n",
+    "the name rebound": (
+        "class C:\n    def __setattr__(self, name, value):\n        name = '_' * 2 + 'array' + '_' * 2\n"
+        "        super().__setattr__(name, value)\n"
+    ),
+    "spelt out": "class C:\n    def f(self, k):\n        super(C, self).__setattr__(k, 1)\n",
+}
+SUPER_FORWARDS = """
+class Frozen:
+    def __init__(self):
+        super().__setattr__("ready", True)
+
+    def __setattr__(self, name, value):
+        if getattr(self, "ready", False):
+            raise AttributeError(name)
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        super().__delattr__(name)
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("how", sorted(SUPER_SETS))
+def test_super_sets_only_a_plain_name(how):
+    assert subset.check(SUPER_SETS[how]), f"{how}: super().__setattr__ wrote a dunder into the state"
+    assert not subset.check(SUPER_FORWARDS), "a literal name, the name a __setattr__ was given"
 
 
 @pytest.mark.unit
@@ -243,6 +275,12 @@ def test_every_member_of_a_module_that_compiles_text_says_what_keeps_graded_code
     )
 
 
+TWIN_BY_KEY = """
+def kl_div(p, q):
+    return TABLE["kl_div"](q.log(), p, reduction="none").sum(-1)
+"""
+
+
 # numpy frees the memory a live view reads (a use after free) where its check is off
 MEMORY_CHECK_OFF = {
     "refcheck=False": "import numpy as np\n\n\ndef f(a):\n    a.resize((0,), refcheck=False)\n",
@@ -264,3 +302,16 @@ MEMORY_CHECK_ON = (
 def test_numpy_memory_check_is_never_switched_off(how):
     assert subset.check(MEMORY_CHECK_OFF[how]), f"{how}: resize frees memory a view reads"
     assert not subset.check(MEMORY_CHECK_ON), "resize with its check on, np.resize"
+
+
+@pytest.mark.unit
+def test_a_recorded_call_that_reached_a_twin_answers_as_one_whatever_its_values(monkeypatch):
+    """F.kl_div is a composite: no replaced kernel runs, its own NaN at p = q = 0 came back and the
+    check judged the values (NaN) before the twin; the call named the twin, so it answers as one."""
+    module = _graded(TWIN_BY_KEY, monkeypatch)
+    module.TABLE = {"kl_div": F.kl_div}  # as a forged namespace handed it: no name the reading sees
+    p = torch.tensor([[0.0, 1.0], [0.5, 0.5]])
+    off = ("kl_div", "special_entr")
+    result, ops = kit.ops_used(lambda: module.kl_div(p, p), module, (), off)
+    assert "kl_div" in ops
+    assert result == kit.OFF_LIMITS_MARK + "kl_div>"
