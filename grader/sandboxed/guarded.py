@@ -8,10 +8,10 @@ or dunder attributes), so these functions are what such a call runs. They hold t
 lists the static check holds a written-out name to: on a module, the snapshot of reviewed members
 (:mod:`grader.sandboxed.subset_members`), and never a module as the result (its members would then
 be read by plain attributes, which nothing checks at run time); on any value, no dunder but the
-descriptive ones and graded code's own methods (:func:`_own_method`), nothing that leads to frames, namespaces or the grader's objects, no private
-name but of graded code's own objects (a library object's may evaluate strings:
-:mod:`grader.sandboxed.no_eval`). Modules and classes are never changed.
-
+descriptive ones and graded code's own methods (:func:`_own_method`), nothing that leads to frames,
+namespaces or the grader's objects, no private name but of graded code's own objects (a library
+object's may evaluate strings: :mod:`grader.sandboxed.no_eval`). Modules and classes are never
+changed; an instance of graded code's class holds plain names only (:func:`_build_class`).
 A name is an exact ``str`` or refused: a subclass could answer the guard's questions itself (its
 ``__eq__``, ``startswith``). And the guard's state is out of reach of what a submission writes: its
 functions run over a private copy of this module's namespace, of the builtins and of the modules
@@ -252,16 +252,14 @@ def _plain_key(key: Any) -> Any:
 
 
 class _OwnState(dict):  # type: ignore[type-arg]
-    """The state of an instance of graded code's class: written by name only, never a dunder its
-    class statement did not define (a library reads protocols off an instance: numpy's
-    ``__array_interface__`` views any address), by subscript, ``update``, ``setdefault`` or ``|=``."""
+    """The state of an instance of graded code's class: written by plain names only (subscript,
+    ``update``, ``setdefault``, ``|=``), never a dunder its class statement did not define."""
 
     def __setitem__(self, key: Any, value: Any) -> None:
         dict.__setitem__(self, _plain_key(key), value)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
+        dict.update(self, {_plain_key(k): v for k, v in dict(*args, **kwargs).items()})
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
         return dict.setdefault(self, _plain_key(key), default)
@@ -271,24 +269,38 @@ class _OwnState(dict):  # type: ignore[type-arg]
         return self
 
 
-def _own_state(obj: Any) -> dict[str, Any] | None:
-    """``obj``'s state, made an :class:`_OwnState` (None where it has none: slots, a tuple)."""
+def _own_state(obj: Any) -> dict[str, Any] | None:  # obj's state made an _OwnState; None: it has none
     found = builtins.getattr(obj, "__dict__", None)
     if isinstance(found, dict) and builtins.type(found) is not _OwnState:
-        found = _OwnState(found)
-        object.__setattr__(obj, "__dict__", found)
+        object.__setattr__(obj, "__dict__", found := _OwnState(found))
     return found if isinstance(found, dict) else None
+
+
+# The dunders a library reads off an instance, not its class (numpy's array protocols, a GPU array's): a graded class's are its class statement's or none, whatever a write past _OwnState's
+# methods (``dict.update(vars(self), ...)``, object's setattr through ``super()``) left in its state.
+ON_INSTANCE = frozenset("__array_interface__ __array_struct__ __array__ __cuda_array_interface__".split())
+
+
+class _Absent:  # a protocol of ON_INSTANCE its class does not define: no instance of it has one
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        raise AttributeError("not defined by the class statement")
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise AttributeError("graded code gives its objects no attribute but plain names")
 
 
 def _build_class(body: Any, name: Any, *bases: Any, **keywords: Any) -> Any:
     """The class statement of graded code: every instance is made holding an :class:`_OwnState`
-    (``self.__dict__`` and ``vars(self)`` hand out that dict; a copy's ``__new__`` is the class's)."""
+    (a copy's ``__new__`` is the class's; an enum's members are made with it), and no protocol of
+    :data:`ON_INSTANCE` its statement did not define."""
     made = builtins.__build_class__(body, name, *bases, **keywords)
-    if isinstance(made, enum.EnumType):  # its members are made with the class, its __new__ is enum's
-        members: list[Any] = list(made.__members__.values())
-        for member in members:
+    if not isinstance(made, type):
+        return made
+    for protocol in (p for p in ON_INSTANCE if inspect.getattr_static(made, p, None) is None):
+        type.__setattr__(made, protocol, _Absent())
+    if isinstance(made, enum.EnumType):  # its members are made with it; its __new__ is enum's
+        for member in list(made.__members__.values()):  # type: ignore[var-annotated]
             _own_state(member)
-    if not isinstance(made, type) or isinstance(made, enum.EnumType):
         return made
     inherited: Any = made.__new__
 

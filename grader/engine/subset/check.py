@@ -238,7 +238,7 @@ class _Check(Place):
             )
             called = last and call is not None and attr in rules.DUNDER_DEFINE | rules.DUNDER_OWN
             if attr in rules.DUNDER_OWN:  # only super() bound to self: super(), super(Cls, self)
-                on_super = on_super and isinstance(root, ast.Call) and self.plain_super(root, call)
+                on_super = on_super and isinstance(root, ast.Call) and self.plain_super(root)
             on_self = attr not in rules.DUNDER_OWN and first_is_self(call)
             if not (called and (on_super or on_self)):
                 instead = (

@@ -176,12 +176,9 @@ class Place(ast.NodeVisitor):
         )
         return plain and function.args.args[0].arg == "self"
 
-    def plain_super(self, call: ast.Call, used: ast.Call | None = None) -> bool:
+    def plain_super(self, call: ast.Call) -> bool:
         """``super()``, or what it means spelt out: ``super(Cls, self)`` in a plain method of the
-        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter; and
-        ``used``, a call of its ``__setattr__`` or ``__delattr__``, names a plain attribute."""
-        if used is not None and not self.plain_name(used):
-            return False
+        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter."""
         if not call.args and not call.keywords:
             return True
         if call.keywords or len(call.args) != 2 or not self.in_method():
@@ -196,24 +193,6 @@ class Place(ast.NodeVisitor):
             and self.facts.bindings[cls.name] == 1
             and bound.id == method.args.args[0].arg
         )
-
-    def plain_name(self, used: ast.Call) -> bool:
-        """The name ``super().__setattr__(name, ...)`` sets (object's own setattr writes the state
-        past its checks): a literal of no dunder, or the name the ``__setattr__``/``__delattr__`` it
-        stands in was given (what graded code sets, checked where it is set), never rebound."""
-        if not isinstance(used.func, ast.Attribute) or used.func.attr not in ("__setattr__", "__delattr__"):
-            return True
-        name = used.args[0] if used.args else None
-        if isinstance(name, ast.Constant):
-            return isinstance(name.value, str) and not (
-                name.value.startswith("__") and name.value.endswith("__")
-            )
-        method = self.scopes[-1] if self.scopes else None
-        if not isinstance(name, ast.Name) or not isinstance(method, ast.FunctionDef):
-            return False
-        given = [a.arg for a in method.args.args[1:2]] if method.name == used.func.attr else []
-        stored = (n for n in ast.walk(method) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
-        return given == [name.id] and all(n.id != name.id for n in stored)
 
     def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
         """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
