@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,3 +193,22 @@ def with_pack(monkeypatch: Any, name: str) -> None:
     monkeypatch.setattr(
         topics, "MANIFEST", (*topics.MANIFEST, *packs.read_pack(REPO / "tests" / "packs" / name)[1])
     )
+
+
+def load_file(path: Path, name: str) -> types.ModuleType:
+    """The module of the Python file ``path``, imported under ``name`` (here, not sandboxed)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class InProcess:
+    """A ``sub`` whose probes run here, on ``module``."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+
+    def run(self, probe: Any, *args: Any) -> Any:
+        return probe(self.module, *args)

@@ -4,13 +4,12 @@ against the stored answers; the reference itself passes every battery it runs.""
 
 from __future__ import annotations
 
-import importlib.util
 import types
 from typing import Any
 
 import pytest
 import torch
-from helpers import REPO
+from helpers import REPO, InProcess, load_file
 
 from grader.checks import battery
 from grader.checks.verdict.failed import CheckFailed
@@ -19,21 +18,7 @@ pytestmark = pytest.mark.unit
 
 
 def _solution(topic: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(f"grid_cells_{topic}", REPO / "solutions" / f"{topic}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class _InProcess:
-    """A ``sub`` whose probes run here, on ``module``."""
-
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module = module
-
-    def run(self, probe: Any, *args: Any) -> Any:
-        return probe(self.module, *args)
+    return load_file(REPO / "solutions" / f"{topic}.py", f"grid_cells_{topic}")
 
 
 def battery_passes(topic: str, name: str, **changed: Any) -> bool:
@@ -41,7 +26,7 @@ def battery_passes(topic: str, name: str, **changed: Any) -> bool:
     for attribute, value in changed.items():
         setattr(module, attribute, value)
     try:
-        battery.run(_InProcess(module), topic, name)
+        battery.run(InProcess(module), topic, name)
     except CheckFailed:
         return False
     return True
@@ -181,5 +166,5 @@ def test_keepdim_norms_is_its_shape_never_a_non_answer():
     module = _solution("tensors")
     module.norms = lambda x: (x.abs().sum().reshape(1), (x * x).sum().sqrt().reshape(1))
     with pytest.raises(CheckFailed) as failed:
-        battery.run(_InProcess(module), "tensors", "norms")
+        battery.run(InProcess(module), "tensors", "norms")
     assert failed.value.cause == "shape"

@@ -16,7 +16,6 @@ pack (tests/packs/pairs), in process: its reference with one exercise changed ru
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 import types
@@ -24,7 +23,7 @@ from typing import Any
 
 import pytest
 import torch
-from helpers import REPO, with_pack
+from helpers import REPO, InProcess, load_file, with_pack
 
 from grader.checks import battery, derived_clauses, taught_answers
 from grader.checks.cases import domain_answers, domain_cases, held_cases
@@ -41,21 +40,7 @@ def _pairs(monkeypatch):
 
 
 def _solution() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("pack_grid_pairs", PAIRS / "solutions" / "pairs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class _InProcess:
-    """A ``sub`` whose probes run here, on ``module``."""
-
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module = module
-
-    def run(self, probe: Any, *args: Any) -> Any:
-        return probe(self.module, *args)
+    return load_file(PAIRS / "solutions" / "pairs.py", "pack_grid_pairs")
 
 
 def failure(name: str, **changed: Any) -> str:
@@ -64,7 +49,7 @@ def failure(name: str, **changed: Any) -> str:
     for attribute, value in changed.items():
         setattr(module, attribute, value)
     try:
-        battery.run(_InProcess(module), "pairs", name)
+        battery.run(InProcess(module), "pairs", name)
     except CheckFailed as failed:
         return str(failed)
     return ""
@@ -148,7 +133,7 @@ def vectorised_failure(**changed: Any) -> str:
     for attribute, value in changed.items():
         setattr(module, attribute, value)
     try:
-        derived_clauses.vectorised(_InProcess(module), "pairs", "confusion_matrix")
+        derived_clauses.vectorised(InProcess(module), "pairs", "confusion_matrix")
     except CheckFailed as failed:
         return str(failed)
     return ""
