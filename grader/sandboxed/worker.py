@@ -421,10 +421,8 @@ class Worker:
                 value = self.called(probe, request)
         except BaseException as exc:
             self.watchdog.disarm()
-            event = {
-                "event": "raised",
-                "error": describe_exception(exc, self.args.submission_dir, self.module),
-            }
+            error = describe_exception(exc, self.args.submission_dir, self.module)
+            event = {"event": "raised", "error": error}
         else:
             self.watchdog.disarm()
             event = {"event": "result", "value": value}

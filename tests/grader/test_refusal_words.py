@@ -1,5 +1,5 @@
-"""A refusal's words are the catalogue's by construction (issue 106, "the Chinese refusals all
-Chinese"): every text that can reach a :class:`~grader.engine.subset.refusal.Refusal`'s ``what`` or
+"""A refusal's words are the catalogue's by construction (a Chinese refusal is
+Chinese whole): every text that can reach a :class:`~grader.engine.subset.refusal.Refusal`'s ``what`` or
 ``instead`` is code or a catalogue message with a zh_CN translation.
 
 The places a refusal is worded are drawn, not listed: every call in grader/ of ``Refusal`` and of

@@ -1,5 +1,5 @@
 """A refused line is told in Chinese whole: the frame, what is not allowed and what to write
-instead, with only code (names, calls, an import statement) left as it is (issue 106).
+instead, with only code (names, calls, an import statement) left as it is.
 
 Each source below leaves the subset by another rule of grader/engine/subset/ (a builtin, an
 attribute, a keyword, a table's entry, the syntax, a module's member, a whole file unread); its

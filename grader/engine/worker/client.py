@@ -3,9 +3,8 @@
 A hidden test calls ``session.run(probe, *args)``; the session gets a worker when it needs one
 (:func:`grader.engine.worker.workers.start_worker`), ships the probe, waits with a wall-clock
 deadline and a CPU limit, and returns the decoded plain data (docs/engine.md, "The engine" and
-"Hangs, budgets and what a timeout costs": a stall remembered). Everything that goes wrong in
-submitted code comes back as one of the exceptions below, which the pytest plugin turns into a
-test status.
+"Hangs, budgets and what a timeout costs"). What goes wrong in submitted code comes back as one
+of the exceptions below, which the pytest plugin turns into a test status.
 """
 
 from __future__ import annotations
@@ -81,8 +80,8 @@ class TopicSession:
     ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
-        # {exercise: its twins, as the suite's OFF_LIMITS names them}: watched in every probe
-        self.twins = {exercise: tuple(sorted(names)) for exercise, names in (twins or {}).items()}
+        # {exercise: its twins (the suite's OFF_LIMITS)}: the called one's (else the judged') watched
+        self.twins = {exercise: sorted(names) for exercise, names in (twins or {}).items()}
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
@@ -365,7 +364,8 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "watch": self._watched(subject),
+                "watch": self.twins.get(subject)
+                or sorted({t for e in self.exercises for t in self.twins.get(e, ())}),
             }
         )
         action = self._action(subject, args)
@@ -399,13 +399,6 @@ class TopicSession:
                 self.recent.append(Call(event.get("value"), probe, args, kwargs, seed))
             return event.get("value")
         raise self._raised(subject, event, action)
-
-    def _watched(self, subject: str) -> tuple[str, ...]:
-        """The twins the probe's call may not reach: the called exercise's, else those of the
-        exercises the running check judges."""
-        if subject in self.twins:
-            return self.twins[subject]
-        return tuple(sorted({name for e in self.exercises for name in self.twins.get(e, ())}))
 
     def _limits(self, timeout: float | None) -> tuple[float, float | None]:
         """A probe's wait and CPU limit: the suite's longer timeout gives it more CPU too; the
