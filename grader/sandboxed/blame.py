@@ -17,6 +17,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, cast
 
+from grader.sandboxed.guarded import OwnState
+
 TORCH_LAYERS = os.sep + os.path.join("torch", "nn", "modules") + os.sep
 # A layer's settings the trusted side words what it expects from, and shows in this order as its
 # configuration (grader/checks/hints/blamed.py)
@@ -68,7 +70,7 @@ def _fields(obj: Any) -> dict[str, Any]:
         found = object.__getattribute__(obj, "__dict__")
     except Exception:
         return {}
-    return found if type(found) is dict else {}
+    return found if type(found) in (dict, OwnState) else {}  # a graded instance's state: guarded's
 
 
 def _is_module(obj: Any) -> bool:

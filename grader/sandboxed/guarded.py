@@ -251,7 +251,7 @@ def _plain_key(key: Any) -> Any:
     return key
 
 
-class _OwnState(dict):  # type: ignore[type-arg]
+class OwnState(dict):  # type: ignore[type-arg]
     """The state of an instance of graded code's class: written by plain names only (subscript,
     ``update``, ``setdefault``, ``|=``), never a dunder its class statement did not define."""
 
@@ -264,19 +264,19 @@ class _OwnState(dict):  # type: ignore[type-arg]
     def setdefault(self, key: Any, default: Any = None) -> Any:
         return dict.setdefault(self, _plain_key(key), default)
 
-    def __ior__(self, other: Any) -> _OwnState:  # type: ignore[misc]
+    def __ior__(self, other: Any) -> OwnState:  # type: ignore[misc]
         self.update(other)
         return self
 
 
-def _own_state(obj: Any) -> dict[str, Any] | None:  # obj's state made an _OwnState; None: it has none
+def _own_state(obj: Any) -> dict[str, Any] | None:  # obj's state made an OwnState; None: it has none
     found = builtins.getattr(obj, "__dict__", None)
-    if isinstance(found, dict) and builtins.type(found) is not _OwnState:
-        object.__setattr__(obj, "__dict__", found := _OwnState(found))
+    if isinstance(found, dict) and builtins.type(found) is not OwnState:
+        object.__setattr__(obj, "__dict__", found := OwnState(found))
     return found if isinstance(found, dict) else None
 
 
-# The dunders a library reads off an instance, not its class (numpy's array protocols, a GPU array's): a graded class's are its class statement's or none, whatever a write past _OwnState's
+# The dunders a library reads off an instance, not its class (numpy's array protocols, a GPU array's): a graded class's are its class statement's or none, whatever a write past OwnState's
 # methods (``dict.update(vars(self), ...)``, object's setattr through ``super()``) left in its state.
 ON_INSTANCE = frozenset("__array_interface__ __array_struct__ __array__ __cuda_array_interface__".split())
 
@@ -290,7 +290,7 @@ class _Absent:  # a protocol of ON_INSTANCE its class does not define: no instan
 
 
 def _build_class(body: Any, name: Any, *bases: Any, **keywords: Any) -> Any:
-    """The class statement of graded code: every instance is made holding an :class:`_OwnState`
+    """The class statement of graded code: every instance is made holding an :class:`OwnState`
     (a copy's ``__new__`` is the class's; an enum's members are made with it), and no protocol of
     :data:`ON_INSTANCE` its statement did not define."""
     made = builtins.__build_class__(body, name, *bases, **keywords)
