@@ -276,8 +276,8 @@ def _own_state(obj: Any) -> dict[str, Any] | None:  # obj's state made an OwnSta
     return found if isinstance(found, dict) else None
 
 
-# The dunders a library reads off an instance, not its class (numpy's array protocols, a GPU array's): a graded class's are its class statement's or none, whatever a write past OwnState's
-# methods (``dict.update(vars(self), ...)``, object's setattr through ``super()``) left in its state.
+# The dunders a library reads off an instance, not its class (numpy's array protocols): a graded class's
+# are its statement's or none, whatever a write past OwnState (``dict.update(vars(self), ...)``) left.
 ON_INSTANCE = frozenset("__array_interface__ __array_struct__ __array__ __cuda_array_interface__".split())
 
 

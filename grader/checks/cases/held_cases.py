@@ -16,6 +16,7 @@ import torch
 
 from grader.checks.cases import domain_answers
 from grader.checks.domains import Case, _leaves
+from grader.sandboxed.kit_steps import mapped
 
 HELD = "#held"  # the key's mark: the exact answers' own, left out of a release's copy
 
@@ -37,13 +38,7 @@ def discrete(answer: Any) -> bool:
 
 def _rows(value: Any, orders: dict[int, torch.Tensor]) -> Any:
     """``value`` with each tensor's rows in the order drawn for its number of rows."""
-    if isinstance(value, torch.Tensor):
-        return value[orders[value.shape[0]]].clone() if value.dim() and value.shape[0] in orders else value
-    if isinstance(value, dict):
-        return {k: _rows(v, orders) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_rows(v, orders) for v in value)
-    return value
+    return mapped(value, lambda t: t[orders[t.shape[0]]].clone() if t.dim() and t.shape[0] in orders else t)
 
 
 def drawn(built: list[Case], answers: list[Any], seed: int) -> list[tuple[int, Any, Any]]:
