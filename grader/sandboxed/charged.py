@@ -1,6 +1,6 @@
 """Where the learner's code made an op the recorder sees (:mod:`grader.sandboxed.probe_kit`):
 charged by the code that runs, not by who is on the stack. The ops of a helper the docstring tells
-the learner to use are its own body's, charged to nobody; its body is the code it names (its
+the learner to use are its own body's, charged to nobody, whoever runs that body; its body is the code it names (its
 nested code, the module's functions and classes its code calls by the name their statement bound,
 a partial's function: :func:`body`). Code the helper was handed and runs (a function of the
 module passed as an argument, a lambda of its caller) is its caller's, charged as such."""
@@ -42,19 +42,23 @@ def _code(value: object, name: str | None = None) -> CodeType | None:
 def caller(code: Any, helpers: set[Any], own: frozenset[CodeType]) -> dict[str, Any] | None:
     """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
     innermost frame whose globals are the submitted module's (grader/checks/verdict/places.py words it);
-    None inside one of ``helpers`` while only their ``own`` body ran above it, where a frame of a
-    lambda, nested function or comprehension stands for the frame that defined it (a helper running
-    its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
+    None where that frame runs the helpers' ``own`` body, whoever called it (how it was called is the
+    reading's to judge), or a frame of ``helpers`` with no module code of its own (a partial's,
+    :func:`grader.sandboxed.probe_kit._through`) came first. A frame of a lambda, nested function or
+    comprehension is the code that defined it: a helper running its caller's lambda runs its
+    caller's code; ``{"function": "", "line": 0}`` outside."""
     frame: FrameType | None = sys._getframe(1)
-    where, handed = None, False
     while frame is not None:
-        if frame.f_code in helpers and not handed:  # the module's own helper, or probe_kit._through
+        if frame.f_code in helpers:
             return None
         if frame.f_globals is code:
-            where = where or {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
-            handed = handed or frame.f_code not in own
+            return (
+                None
+                if frame.f_code in own
+                else {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
+            )
         frame = _next(frame, code)
-    return where or {"function": "", "line": 0}
+    return {"function": "", "line": 0}
 
 
 def _next(frame: FrameType, code: Any) -> FrameType | None:

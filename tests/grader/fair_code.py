@@ -1053,6 +1053,32 @@ def hard_sigmoid_from_relus(x):
     return relu(x + 0.5) - relu(x - 0.5)
 """,
     ),
+    "hard_sigmoid_from_relus calling relu's own autograd Function itself": (
+        "mlp",
+        "hard_sigmoid_from_relus",
+        """
+class MyReLU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return input.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        grad_input = grad_output.clone()
+        grad_input[input < 0] = 0
+        return grad_input
+
+
+def relu(x):
+    return MyReLU.apply(x)
+
+
+def hard_sigmoid_from_relus(x):
+    return MyReLU.apply(x + 0.5) - MyReLU.apply(x - 0.5)
+""",
+    ),
     "torch.use_deterministic_algorithms(True) at module level": (
         "tensors",
         "row_normalize",

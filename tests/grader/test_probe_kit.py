@@ -163,6 +163,44 @@ def test_a_helper_with_no_frame_of_its_own_is_still_a_helper():
     )
 
 
+OWN_FUNCTION = """
+import torch
+
+
+class MyReLU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (x > 0)
+
+
+def relu(x):
+    return MyReLU.apply(x)
+
+
+def hard_sigmoid(x):
+    return MyReLU.apply(x + 0.5) - MyReLU.apply(x - 0.5)
+"""
+
+
+def test_the_helpers_body_is_charged_to_nobody_whoever_calls_it():
+    """relu's body is MyReLU's methods: hard_sigmoid calling MyReLU.apply itself runs relu's body,
+    not code of its own (how the call is made is the reading's: a call not made as relu makes it
+    is the caller's, ``test_subset_twins``)."""
+    mod = types.ModuleType("mlp")
+    exec(compile(OWN_FUNCTION, "mlp.py", "exec"), mod.__dict__)
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.linspace(-2, 2, 9)), mod, ("relu",))
+    assert "clamp" not in ops and "clamp_min" not in ops, ops
+    assert ops["sub"] == {"function": "hard_sigmoid", "line": 22}
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.linspace(-2, 2, 9)), mod)
+    assert ops["clamp"]["function"] == "MyReLU.forward", ops  # told of no helper: its caller's
+
+
 def test_ops_used_outside_the_module_says_so():
     _, ops = kit.ops_used(lambda: torch.ones(2).exp(), learner_module())
     assert ops["exp"] == {"function": "", "line": 0}  # outside the learner's functions

@@ -363,6 +363,18 @@ NOT_CHARGED = {
         "def relu(x):\n    return MyReLU.apply(x)\n",
         "hard_sigmoid_from_relus",
     ),
+    # relu is MyReLU.apply by its definition: a call of MyReLU.apply with relu's arguments is relu's
+    "relu's own autograd Function, called as relu by hard_sigmoid_from_relus": (
+        "mlp",
+        "relu",
+        "class MyReLU(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, input):\n"
+        "        ctx.save_for_backward(input)\n        return input.clamp(min=0)\n\n"
+        "    @staticmethod\n    def backward(ctx, grad_output):\n        (input,) = ctx.saved_tensors\n"
+        "        return grad_output * (input > 0)\n\n\n"
+        "def relu(x):\n    return MyReLU.apply(x)\n\n\n"
+        "def hard_sigmoid_from_relus(x):\n    return MyReLU.apply(x + 0.5) - MyReLU.apply(x - 0.5)\n",
+        "hard_sigmoid_from_relus",
+    ),
     "the learner's own sigmoid in bce_with_logits": (
         "losses",
         "bce_with_logits",
@@ -558,6 +570,19 @@ def test_a_twin_of_both_past_another_exercises_definition_is_charged_to_the_call
     )
     found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
     assert {"log_softmax", "cross_entropy"} <= set(found), found
+
+
+@pytest.mark.unit
+def test_a_callee_called_otherwise_than_by_another_exercises_definition_is_the_callers():
+    """relu is ``_clamp(x)``; hard_sigmoid_from_relus calls ``_clamp`` with a bound of its own: not
+    relu's call, so clamp is its own (a shared helper is another exercise's only as that one calls it)."""
+    snippet = (
+        "def _clamp(x, hi=None):\n    return torch.clamp(x, 0, hi)\n\n\n"
+        "def relu(x):\n    return _clamp(x)\n\n\n"
+        "def hard_sigmoid_from_relus(x):\n    return _clamp(x + 0.5, 1.0) + 0 * _clamp(x)\n"
+    )
+    found = charged("mlp", solution("mlp") + "\n" + IMPORTS + "\n\n" + snippet)
+    assert "hard_sigmoid_from_relus" in found and "relu" not in found, found
 
 
 @pytest.mark.unit

@@ -47,7 +47,12 @@ class Pieces:
     """The module cut in pieces, and what each reaches (:meth:`reached`)."""
 
     def __init__(
-        self, scopes: Scopes, units: Sequence[Unit], clock: parsed.Clock | None = None, by_use: bool = False
+        self,
+        scopes: Scopes,
+        units: Sequence[Unit],
+        clock: parsed.Clock | None = None,
+        by_use: bool = False,
+        apart: Collection[str] = (),
     ) -> None:
         self.scopes = scopes
         self.by_use = by_use  # a plain class made reaches its shell and special methods, not every method
@@ -65,6 +70,10 @@ class Pieces:
             for name in unit.binds:
                 self.binders[name].append(i)
             self.of_unit.append(self._cut(unit))
+        self.apart = set(apart)
+        # (what is called, how many arguments) -> the exercise of ``apart`` defined as that call
+        self.forwards = {f: e for e in self.apart if (f := self._forwarded(e)) is not None}
+        self._through: dict[int, dict[int, str]] = {}
 
     def _cut(self, unit: Unit) -> list[int]:
         node = unit.definition
@@ -92,12 +101,63 @@ class Pieces:
         for root in self.roots[piece]:
             yield from parsed.walk(root)
 
+    def _forwarded(self, exercise: str) -> tuple[str, int] | None:
+        """(the callee, how many arguments) when ``exercise`` is defined as one call passing its
+        parameters on unchanged (``def relu(x): return MyReLU.apply(x)``): the module's callee."""
+        defs = [self.units[u].definition for u in self.binders.get(exercise, ())]  # the last one is it
+        node = defs[-1] if defs and all(isinstance(d, ast.FunctionDef) for d in defs) else None
+        if (
+            not isinstance(node, ast.FunctionDef)
+            or node.args.vararg
+            or node.args.kwarg
+            or node.args.kwonlyargs
+        ):
+            return None
+        body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        if not isinstance(call, ast.Call) or call.keywords or not self._module_callee(call.func):
+            return None
+        passed = [a.id if isinstance(a, ast.Name) else None for a in call.args]
+        return (ast.dump(call.func), len(params)) if passed == params else None
+
+    def _module_callee(self, func: ast.expr) -> bool:
+        """``func`` is a module-level name or attributes of one (``MyReLU.apply``)."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return isinstance(func, ast.Name) and self.scopes.module_level(func)
+
+    def _forward_of(self, node: ast.AST) -> str | None:
+        """The exercise of ``apart`` the call ``node`` is, made as that exercise's definition makes it."""
+        if not isinstance(node, ast.Call) or node.keywords or not self._module_callee(node.func):
+            return None
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            return None
+        return self.forwards.get((ast.dump(node.func), len(node.args)))
+
     # -- what a piece reaches -----------------------------------------------------------------
+    def through(self, piece: int) -> dict[int, str]:
+        """{piece: exercise} reached by a call made as that exercise's definition makes it."""
+        self.edges(piece)
+        return self._through[piece]
+
     def edges(self, piece: int) -> set[int]:
         if piece not in self._edges:
             found: set[int] = set()
+            calls = {id(n): e for n in self.nodes(piece) if (e := self._forward_of(n)) is not None}
+            callees = {
+                id(sub): calls[id(n)]
+                for n in self.nodes(piece)
+                if isinstance(n, ast.Call) and id(n) in calls
+                for sub in parsed.walk(n.func)
+            }
+            self._through[piece] = {}
             for node in self.nodes(piece):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if id(node) in callees and isinstance(node, ast.Name):
+                    self._through[piece].update(dict.fromkeys(self._read(node), callees[id(node)]))
+                elif id(node) in callees:
+                    continue
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     found |= self._read(node)
                 elif isinstance(node, ast.Attribute):
                     found |= self._methods(node)
@@ -195,26 +255,33 @@ class Pieces:
 
     def _walk(self, owners: dict[int, str], apart: dict[int, str]) -> None:
         """Fill ``owners`` (piece -> whose code it is, the start's given) with every piece they
-        reach: a piece of another exercise's definition among ``apart`` is that exercise's, and so
-        is what it alone reaches; each piece is the first walker's to get there, own code first."""
+        reach: a piece of another exercise's definition among ``apart``, or reached by a call made as
+        that definition makes it, is that exercise's, and so is what it alone reaches; each piece is
+        the first walker's to get there, own code first."""
         steps, waves = 0, [collections.deque(sorted(owners))]
         while waves:
-            queue = waves.pop(0)
-            later: collections.deque[int] = collections.deque()
+            queue, later = waves.pop(0), list[tuple[int, str]]()
             while queue:
                 steps += 1
                 if self.clock is not None and steps % _TICK == 0:
                     self.clock.check(N_("the module's reachable code"))
                 piece = queue.popleft()
-                for other in sorted(self.edges(piece) - owners.keys()):
-                    owners[other] = apart.get(other, owners[piece])
-                    (later if other in apart and apart[other] != owners[piece] else queue).append(other)
-            waves += [later] if later else []
+                whose = {**self.through(piece), **dict.fromkeys(self.edges(piece), owners[piece])}
+                for other in sorted(whose.keys() - owners.keys()):
+                    theirs = apart.get(other, whose[other])
+                    if theirs == owners[piece]:
+                        owners[other] = theirs
+                        queue.append(other)
+                    else:
+                        later.append((other, theirs))
+            fresh = {other: theirs for other, theirs in reversed(later) if other not in owners}
+            owners.update(fresh)
+            waves += [collections.deque(sorted(fresh))] if fresh else []
 
-    def reached(self, exercise: str, apart: Collection[str] = ()) -> tuple[list[ast.AST], dict[int, str]]:
+    def reached(self, exercise: str) -> tuple[list[ast.AST], dict[int, str]]:
         """Every node of ``exercise``'s reachable code, pieces in line order, and {id of a node it
         reaches only through another exercise of ``apart``'s definition: that exercise}."""
-        apart_pieces = {p: e for e in apart if e != exercise for p in self._definition(e)}
+        apart_pieces = {p: e for e in self.apart if e != exercise for p in self._definition(e)}
         owners = dict.fromkeys(self._definition(exercise), exercise)
         self._walk(owners, apart_pieces)
         nodes = [(node, owners[piece]) for piece in sorted(owners) for node in self.nodes(piece)]
@@ -258,6 +325,6 @@ def reached_apart(
 ) -> tuple[dict[str, list[ast.AST]], dict[str, dict[int, str]]]:
     """:func:`reached`, and for each exercise {id of a node it reaches only through the definition
     of another exercise among ``apart``: that exercise} (whose list judges that code)."""
-    pieces = Pieces(scopes, units, clock)
-    read = {e: pieces.reached(e, apart) for e in exercises}
+    pieces = Pieces(scopes, units, clock, apart=apart)
+    read = {e: pieces.reached(e) for e in exercises}
     return {e: nodes for e, (nodes, _) in read.items()}, {e: through for e, (_, through) in read.items()}
