@@ -12,6 +12,9 @@ import sys
 
 
 def main() -> None:
+    from grader.apps import first_sign
+
+    first_sign.show(sys.argv[1:])  # the imports below take seconds on a loaded machine: never silent
     from grader.apps.held_interrupt import hold
 
     hold()  # a Ctrl-C before a command runs: raised where it can be handled (cli.run, watch)
@@ -33,7 +36,9 @@ def main() -> None:
 def _leave(status: int) -> None:
     """Exit with the engine's ``status`` without the interpreter's shutdown (a tenth of a warm
     answer's time): this process wrote nothing but what it flushes here, and started nothing."""
+    from grader.apps import first_sign
     from grader.apps.leaving import flush_streams
 
+    first_sign.stop()
     flush_streams()
     os._exit(status)

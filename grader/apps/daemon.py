@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader.apps import first_sign
 from grader.apps.host import host_problem
 from grader.base import defaults
 from grader.base.checkout import REPO_ROOT, suites_dir
@@ -231,6 +232,7 @@ def ask_engine(argv: list[str], wait: bool = False) -> int | None:
         if hello is None or hello.get("identity") != key:
             return None
         request = {"args": argv, "cwd": os.getcwd(), "env": env}
+        first_sign.stop()  # the engine writes to this terminal from here on
         send(sock, request, [0, 1, 2])
         sock.settimeout(None)
         _pass_on_held_interrupt(sock)
