@@ -753,6 +753,10 @@ def test_value_matches_torch_on_random_graphs(sub, case):
         f"{expected_data:.10g}",
         f"{got:.10g}",
     )
+    if not torch.allclose(
+        torch.tensor(grads, dtype=F64), torch.tensor(expected_grads, dtype=F64), 1e-7, 1e-10
+    ):
+        expect_each_step_passes_its_gradient(sub, leaves, program, expected_steps)
     expect_close(
         torch.tensor(grads, dtype=F64),
         torch.tensor(expected_grads, dtype=F64),
@@ -762,6 +766,33 @@ def test_value_matches_torch_on_random_graphs(sub, case):
         # a·a and a + a asked only where the gradients are off (a Keyed hint's test runs on failure)
         hint=(Keyed(ASSIGNED_HINT, lambda *_: sub.run(probe_value_twice) != [6.0, 2.0]), TOPOLOGICAL_HINT),
     )
+
+
+LOCAL_GRADIENT_HINT = N_(
+    "the Value this operation returns must keep its inputs as its parents, with a backward that adds "
+    "the operation's local derivative times out.grad into each input's .grad; a Value made from the "
+    "number alone passes no gradient back"
+)
+
+
+def expect_each_step_passes_its_gradient(sub, leaves, program, expected_steps) -> None:
+    """Where the leaves' gradients are off: the first kind of step whose gradient, that step alone on
+    its own inputs, departs from torch's leads (each operation of STEP_FORMS judged by itself)."""
+    regs, alone = list(leaves) + list(expected_steps), {}
+    for i, (op, a, b) in enumerate(program):
+        if op not in alone:
+            inputs = [regs[a], regs[b]] if op in BINARY else [regs[a]]
+            alone[op] = (i, inputs, [(op, 0, 1 if op in BINARY else b)])
+    for i, inputs, one in alone.values():
+        got, want = sub.run(probe_value_program, inputs, one)[1], torch_program(inputs, one)[1]
+        if got is None or not all(math.isclose(g, w, rel_tol=1e-7, abs_tol=1e-10) for g, w in zip(got, want)):
+            expect(
+                False,
+                f"the gradient of step {i + 1} alone: {step_said(program[i], regs)}",
+                ", ".join(f"{w:.6g}" for w in want),
+                "an error" if got is None else ", ".join(f"{g:.6g}" for g in got),
+                LOCAL_GRADIENT_HINT,
+            )
 
 
 # a gradient assigned, not added: a·a and a + a (one op, no order to get wrong) show it alone
