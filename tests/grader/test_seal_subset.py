@@ -24,6 +24,14 @@ ROUTES = {
     "star operator": "from operator import *\nglobals_of = attrgetter('__glo' + 'bals__')\n",
     "star torch.library": "from torch.library import *\nmse = custom_op('me::mse', mutates_args=())\n",
     "match class pattern": "def grab(fn):\n    match fn:\n        case object(__dict__=d):\n            return d\n",
+    # a class pattern reads its attributes past the guard: a method off its class, any self
+    "class pattern, a method off its class": (
+        "class C:\n    def state(self):\n        return self.__dict__\n\n\n"
+        "match C:\n    case type(state=ns):\n        pass\n"
+    ),
+    "class pattern, positional (__match_args__)": (
+        "import torch\n\n\ndef f(x):\n    match x:\n        case torch.Tensor(s):\n            return s\n"
+    ),
     "self.__dict__": (
         "import torch.nn.functional\n\nclass Box:\n    def put(self):\n"
         "        self.__dict__['mse_loss'] = lambda a, b: ((a - b) ** 2).mean()\n\n"

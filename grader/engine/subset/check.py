@@ -429,10 +429,10 @@ class _Check(Place):
         self.visit(expr)
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
-        for attr in node.kwd_attrs:
-            if dunder(attr) or attr in rules.FRAME_ATTRIBUTES:
-                what = N_("a case pattern on {0}").format(attr)
-                self.refuse(node, what, N_("match on your own values' public attributes"))
+        """A class pattern reads attributes as Python's getattr, past the guard: the class alone."""
+        if node.patterns or node.kwd_patterns:
+            what = N_("a case pattern that reads attributes ({0})").format(", ".join(node.kwd_attrs) or "…")
+            self.refuse(node, what, N_("match the class alone (case C():), then read attributes by name"))
         self.generic_visit(node)
 
 
