@@ -1651,6 +1651,23 @@ BLIND_LEADS = [
         "Keras 的 momentum",
     ),
     (
+        "b28-value-neg-without-parents",  # the step whose own gradient departs, not backward's order
+        "Value",
+        ("return self * -1.0", "return Value(-self.data)"),
+        "(__neg__)",
+        "(__neg__)",
+    ),
+    (
+        "b28-basic-block-stride-on-the-shortcut-only",  # both paths named, not a missing projection
+        "BasicBlock",
+        (
+            "nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)",
+            "nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False)",
+        ),
+        "its first convolution",
+        "第一个卷积",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

@@ -275,8 +275,8 @@ LAYER_HINTS = {
 # hint would send the learner to the wrong layer
 STRIDED = N_(
     "a layer's output and the tensor it meets differ in size ({0} and {1}) as a stride leaves "
-    "them: where a block has a stride, the shortcut needs a projection (a 1×1 convolution with "
-    "that stride, then batch norm) to match"
+    "them: a block's stride belongs to both its paths, its first convolution and its shortcut's "
+    "projection (a 1×1 convolution with that stride, then batch norm); the path that kept the larger size lacks it"
 )
 # a skip connection whose H, W differ as a stride leaves them and as a convolution without
 # padding may too (8 and 4: ⌈8/2⌉, or 8 − 4): both told, the stride's place first (a block with
