@@ -87,7 +87,8 @@ def sigmoid(x: Tensor) -> Tensor:
     ``torch.special.expit``, and the functions that give σ as part of their value:
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
     ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
-    ``F.scaled_dot_product_attention`` (its weights are a softmax).
+    ``F.scaled_dot_product_attention`` (its weights are a softmax), and the recurrent layers whose
+    gates are σ: ``nn.LSTM``, ``nn.GRU``, ``nn.LSTMCell``, ``nn.GRUCell``.
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
 

@@ -55,7 +55,8 @@ def tanh(x: Tensor) -> Tensor:
     Finite at ±1000: write it so no exponential overflows (e.g. with e^(−2|x|) and the sign of x).
     Its gradient at exactly 0 is not judged (``torch.sign`` has none).
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
-    numbers, tan(ix) = i·tanh(x)).
+    numbers, tan(ix) = i·tanh(x)), and the recurrent layers that compute tanh inside: ``nn.RNN``,
+    ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 

@@ -513,3 +513,20 @@ def test_given_keeps_the_values_in_each_form_an_argument_may_take():
     assert [p is q for p, q in zip(once, params)] == [True, True] and list(once) == []
     assert kit.given(params, "tuple") == tuple(params) and list(kit.given(params, "iterator")) == params
     assert kit.given(3.0, "int") == 3 and isinstance(kit.given(3, "float"), float)
+
+
+def _suite(topic: str):
+    from helpers import REPO, load_file
+
+    return load_file(REPO / "tests" / "suites" / f"suite_{topic}.py", f"_kit_{topic}")
+
+
+@pytest.mark.parametrize("layer", ["LSTM", "GRU", "RNN"])
+def test_a_recurrent_layer_is_recorded_as_the_twin_of_what_its_gates_compute(layer):
+    """float32 on the CPU runs an LSTM as one fused kernel (mkldnn_rnn_layer): no sigmoid or tanh
+    op is seen, yet its cell state is σ(x) or tanh(x) for gates set so (attacks118's 06, 27, 30)."""
+    module = getattr(torch.nn, layer)(1, 1)
+    _, ops = kit.ops_used(lambda: module(torch.randn(5, 1, 1)))
+    sigmoid, tanh = _suite("losses").OFF_LIMITS["sigmoid"], _suite("mlp").OFF_LIMITS["tanh"]
+    assert set(ops) & set(tanh), sorted(ops)
+    assert bool(set(ops) & set(sigmoid)) == (layer != "RNN"), sorted(ops)  # an RNN's cell is tanh alone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import pytest
 import torch
@@ -47,6 +48,13 @@ F64 = torch.float64
 HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions its docstring builds on
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
+# the recurrent layers' ops that compute tanh, fused kernels too (mkldnn_rnn_layer shows no tanh)
+_RECURRENT = {
+    op: "nn.RNN / nn.LSTM / nn.GRU / nn.RNNCell / nn.LSTMCell / nn.GRUCell"
+    for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+    if re.search(r"lstm|gru|rnn_tanh|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
+}
+_RECURRENT |= {f"_VF.{op}": words for op, words in _RECURRENT.items() if not op.startswith("_")}
 OFF_LIMITS = {
     "relu": {
         "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
@@ -61,7 +69,7 @@ OFF_LIMITS = {
         "relu6": "F.relu6",
         "softplus": "F.softplus",
     },
-    "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh", "tan": "torch.tan"},
+    "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh", "tan": "torch.tan", **_RECURRENT},
     "hard_sigmoid_from_relus": {
         "hardsigmoid": "F.hardsigmoid",
         "hardtanh": "F.hardtanh",
