@@ -8,7 +8,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
-    ANOTHER_DIM,
     N_,
     Keyed,
     argument_ignored,
@@ -27,13 +26,11 @@ from grader.checks import (
     known,
     manual_seed,
     overflowed,
-    overflowed_where,
     probes,
     reduction_mistakes,
     strategies,
     underflowed,
     with_curve,
-    wrong_only_where,
     wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -538,6 +535,12 @@ def lse_added(x, dim):
     return (*known(LSE_ADDED, z + lse, expected), *known(SHIFT_NOT_PUT_BACK, x - lse, expected))
 
 
+ANOTHER_DIM = N_(
+    "these are the values along another dimension than `dim`: reduce along the dim the call gives "
+    "(dim=dim, keepdim=True), not a fixed one"
+)
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize(
     "name, twin",
@@ -603,7 +606,10 @@ def shift_hints(x: torch.Tensor, no_shift: str) -> tuple[Keyed, ...]:
     whose own maximum overflows exp (no shift at all)."""
     row_max = x.amax(dim=1, keepdim=True).expand_as(x)
     far, hot = row_max < x.max() - 88, row_max > 88  # exp(±88) is float32's edge
-    return Keyed(OWN_MAX_HINT, wrong_only_where(far)), Keyed(no_shift, overflowed_where(hot))
+    return (
+        Keyed(OWN_MAX_HINT, lambda got, e: wrong_where(far)(got, e) and not wrong_where(~far)(got, e)),
+        Keyed(no_shift, lambda got, e: overflowed(got[hot.to(got.device)], e[hot.to(got.device)])),
+    )
 
 
 @check("shape", public=True)  # the public side of "stable at logits of ±1000", on other inputs
