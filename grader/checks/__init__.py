@@ -93,7 +93,6 @@ PACK_API: dict[str, frozenset[str]] = {
             "gen",
             "module_case",
             "named_function",
-            "near_tied_rows",
             "rand",
             "randn",
             "seeded_generator",
