@@ -380,23 +380,3 @@ def module_case(
     """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs`` (a
     tensor, or a :func:`forward` of several arguments)."""
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)
-
-
-def near_tied_rows(c: int, dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
-    """Scores (n, c) whose maximum sits 1 to 4 ulps above an earlier score of its row (at every
-    pair of positions; values near 0.001, 0.1 and 0.5, where softmax maps many such pairs to one
-    value), and each row's argmax."""
-    rows, at = [], []
-    for base in (1e-3, 0.1, 0.5):
-        low = torch.tensor(base, dtype=dtype)
-        for ulps in range(1, 5):
-            high = low
-            for _ in range(ulps):
-                high = torch.nextafter(high, torch.tensor(1.0, dtype=dtype))
-            for i in range(c - 1):
-                for j in range(i + 1, c):
-                    row = torch.full((c,), -base, dtype=dtype)
-                    row[i], row[j] = low, high
-                    rows.append(row)
-                    at.append(j)
-    return torch.stack(rows), torch.tensor(at)

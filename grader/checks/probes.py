@@ -118,32 +118,6 @@ def gradients(
     return out, [leaves[i].grad for i in wrt]
 
 
-def directional_difference(
-    mod: Any,
-    name: str,
-    args: Sequence[Any],
-    kwargs: dict[str, Any],
-    upstream: Any,
-    index: int,
-    direction: torch.Tensor,
-    eps: float,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
-
-    def loss(x: torch.Tensor) -> torch.Tensor:
-        shifted = list(args)
-        shifted[index] = x
-        total: torch.Tensor = (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
-        return total
-
-    x = args[index].detach().clone().requires_grad_(True)
-    loss(x).backward()
-    with torch.no_grad():
-        plus = loss(args[index] + eps * direction)
-        minus = loss(args[index] - eps * direction)
-    return plus, minus, x.grad
-
-
 def on_second_device(mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """Run on copies of the inputs on the second device (``kit.second_device``: a stand-in for a
     GPU with real data and CUDA's same-device rule), then on the inputs themselves.
@@ -183,18 +157,6 @@ def call_watching_inputs(
     before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
     result = getattr(mod, name)(*args, **kwargs)
     return result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
-
-
-def calls_watching_inputs(
-    mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]
-) -> list[tuple[Any, list[bool]]]:
-    """:func:`call_watching_inputs` for each argument set, in one probe call."""
-    found = []
-    for args in arg_sets:
-        before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
-        result = getattr(mod, name)(*args, **kwargs)
-        found.append((result, [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]))
-    return found
 
 
 def inputs_after_call(

@@ -1,7 +1,7 @@
 """A lead says what the code did where its answer's relation to the expected one is measurable
-(grader/checks/hints/relations.py reshaped, Shaped; grader/checks/hints/variants.py): a shape whose leading
-dimensions were merged, whose size-1 axes were squeezed, an (n, n) table from a broadcast; the
-values along another dimension; the shape a convolution gives with its padding never applied;
+(grader/checks/hints/relations.py reshaped, Shaped; grader/checks/hints/variants.py; a suite's own
+makers): a shape whose leading dimensions were merged, whose size-1 axes were squeezed, an (n, n)
+table from a broadcast; the values along another dimension; the shape a convolution gives with its padding never applied;
 an output size whose stride was never applied; a state the call never wrote back; an accuracy
 counted over an (n, n) broadcast table; a gate used as 1 − itself. Each built from a mistake of its own and seen
 failing on main (the lead restated the contract)."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from helpers import REPO, run_grade
+from helpers import REPO, load_file, run_grade
 
 from grader.checks.judging.judge import CheckFailed, expect_close
 
@@ -35,7 +35,14 @@ def test_a_shape_is_told_by_its_relation_to_the_asked_one():
 
 @pytest.mark.unit
 def test_a_shaped_hint_holds_of_its_shape_only_and_a_keyed_other_dim_of_its_values():
-    from grader.checks.hints.variants import BATCH_SQUEEZED, OTHER_DIM, batch_squeezed, known
+    from grader.checks.hints.variants import known
+
+    tensors = load_file(REPO / "tests" / "suites" / "suite_tensors.py", "suite_tensors_relations")
+    BATCH_SQUEEZED, OTHER_DIM, batch_squeezed = (
+        tensors.BATCH_SQUEEZED,
+        tensors.OTHER_DIM,
+        tensors.batch_squeezed,
+    )
 
     x = torch.rand(1, 1, 4, 4) + 0.1
     assert BATCH_SQUEEZED in said(torch.zeros(16), torch.zeros(1, 16), (batch_squeezed(x), "plain"))

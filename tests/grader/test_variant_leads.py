@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from helpers import REPO, run_grade
+from helpers import REPO, load_file, run_grade
 
 from grader.checks.judging.judge import CheckFailed, expect_close
 
@@ -574,8 +574,8 @@ def test_the_lead_names_the_variant_the_answer_is(tmp_path, case):
 
 @pytest.mark.unit
 def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer():  # causes5 c21
-    from grader.checks.hints.variants import ONE_FIRST, PADDING_ONCE, output_size_said
-
+    cnn = load_file(REPO / "tests" / "suites" / "suite_cnn.py", "suite_cnn_sizes")
+    output_size_said, ONE_FIRST, PADDING_ONCE = cnn.output_size_said, cnn.ONE_FIRST, cnn.PADDING_ONCE
     # n = 32, k = 5, p = 2, s = 3: the padding counted once and the 1 added first both give 10
     assert output_size_said(10, 32, 5, 2, 3, "plain") == "plain"
     assert output_size_said(3, 8, 2, 0, 2, "plain") == ONE_FIRST
@@ -584,8 +584,8 @@ def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer(): 
 
 @pytest.mark.unit
 def test_an_output_size_rounded_up_or_to_the_nearest_is_named():  # causes7 c_cos_ceil
-    from grader.checks.hints.variants import ROUNDED, output_size_said
-
+    cnn = load_file(REPO / "tests" / "suites" / "suite_cnn.py", "suite_cnn_sizes")
+    output_size_said, ROUNDED = cnn.output_size_said, cnn.ROUNDED
     assert output_size_said(5, 8, 3, 1, 2, "plain") == ROUNDED  # ⌈7/2⌉ + 1, round(3.5) + 1
     assert output_size_said(12, 32, 5, 2, 3, "plain") == ROUNDED  # ⌈31/3⌉ + 1
     assert output_size_said(5, 8, 2, 0, 2, "plain") == "plain"  # 6/2 is whole: no rounding gives 5

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import pytest
 import torch
 import torch.nn.functional as F
 
 from grader.checks import (
     N_,
+    ONE_AXIS,
     Keyed,
+    Shaped,
     Traced,
     battery,
     check,
-    conv_shapes,
     equals,
     expect,
     expect_batch_independent_in_eval,
@@ -32,7 +36,6 @@ from grader.checks import (
     load_digits,
     manual_seed,
     multiclass_accuracy,
-    output_size_said,
     probes,
     strategies,
     with_curve,
@@ -167,6 +170,41 @@ WINDOW_ORDER_HINT = N_(
 )
 
 
+STRIDE_UNUSED = N_(
+    "this is the shape stride=1 gives: the stride is never applied; step the window by it (F.unfold's "
+    "stride=, and H_out = ⌊(H + 2·padding − kh)/stride⌋ + 1)"
+)
+PADDING_UNUSED = N_(
+    "this is the shape padding=0 gives: the padding is never applied; pad both sides by it "
+    "(F.unfold's padding=, F.pad) before the window slides"
+)
+
+
+def conv_shapes(
+    shape_of: Callable[[int, int], tuple[int, ...]], stride: int, padding: int
+) -> tuple[Shaped, ...]:
+    """A convolution's or pooling's shapes of a stride or padding left out: ``shape_of(stride,
+    padding)`` is the reference's output shape for such a call (only those that differ from the
+    asked call's shape say something)."""
+    asked = shape_of(stride, padding)
+    said: dict[tuple[int, ...], set[str]] = {}
+    for both, one, left_out in (
+        (STRIDE_UNUSED, ONE_AXIS["stride"], shape_of(1, padding)),
+        (PADDING_UNUSED, ONE_AXIS["padding"], shape_of(stride, 0)),
+    ):
+        # the step left out on both axes, or on one: H alone (F.pad's pair pads W alone, as the
+        # padding's words say), or W alone for the stride
+        for text, shape in (
+            (both, left_out),
+            (one, (*asked[:-2], left_out[-2], asked[-1])),
+            *(((one, (*asked[:-1], left_out[-1])),) if one == ONE_AXIS["stride"] else ()),
+        ):
+            if shape != asked:
+                said.setdefault(shape, set()).add(text)
+    # a shape two causes give names neither (the learner who wrote the other would be misled)
+    return tuple(Shaped(texts.pop(), shape.__eq__) for shape, texts in said.items() if len(texts) == 1)
+
+
 @check("shape", public=True, exercise="conv2d")
 @pytest.mark.parametrize(
     "stride, padding, bias", [(1, 0, True), (1, 1, False), (2, 0, True), (2, 2, True), (3, 1, True)]
@@ -233,6 +271,57 @@ def test_conv2d_gradients(sub):
             hint="build the output from differentiable ops (unfold, matmul, pad); "
             "writing into a preallocated tensor with .item() cuts the graph",
         )
+
+
+PADDING_ONCE = N_(
+    "the padding is counted once: n + padding − k; it pads both sides, so n + 2·padding − k, then "
+    "⌊· / stride⌋ + 1"
+)
+STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by the stride (//) before adding 1")
+ONE_FIRST = N_(
+    "the 1 is added before the division by the stride: ⌊(n + 2·padding − k)/stride⌋ + 1 adds it after"
+)
+ONE_LEFT_OUT = N_(
+    "the + 1 is left out: ⌊(n + 2·padding − k)/stride⌋ counts the steps between windows; the first "
+    "window counts too, so add 1"
+)
+ROUNDED = N_(
+    "the division by the stride is rounded up or to the nearest integer: ⌊(n + 2·padding − k)/stride⌋ "
+    "rounds it down (// on ints), a window that would run past the edge is dropped"
+)
+
+
+def output_size_said(got: object, n: int, k: int, padding: int, stride: int, plain: str) -> str:
+    """The hint for an output size ``got`` where ⌊(n + 2p − k)/s⌋ + 1 is asked: padding counted
+    once, a stride never applied, the 1 added before the division or left out, the division
+    rounded up or to the nearest integer (math.ceil, round()), else ``plain``; none where
+    two of them give ``got`` (at n = 32, k = 5, p = 2, s = 3 the padding counted once and the 1
+    added first both give 10: naming one would mislead the learner who wrote the other)."""
+    expected = (n + 2 * padding - k) // stride + 1
+    if got == expected or isinstance(got, bool) or not isinstance(got, int):
+        return plain
+    variants = (
+        (PADDING_ONCE, (n + padding - k) // stride + 1 if padding else None),
+        (STRIDE_ONCE, n + 2 * padding - k + 1 if stride != 1 else None),
+        (ONE_FIRST, (n + 2 * padding - k + 1) // stride if stride != 1 else None),
+        # a call without padding or stride only: with them, the padding counted once (padding 1)
+        # or the 1 added first (an even span) give the same size, and the learner who leaves the
+        # 1 out fails the plain call the suite makes first
+        (ONE_LEFT_OUT, n - k if not padding and stride == 1 else None),
+        *((ROUNDED, size) for size in _rounded(n + 2 * padding - k, stride)),
+    )
+    held = list(dict.fromkeys(text for text, size in variants if size == got))
+    return held[0] if len(held) == 1 else plain
+
+
+def _rounded(span: int, stride: int) -> set[int]:
+    """The output sizes a span divided by the stride gives rounded up or to the nearest
+    (half up, half to even) where it is no whole number, then + 1."""
+    if span % stride == 0:
+        return set()
+    return {-(-span // stride) + 1, round(span / stride) + 1, math.floor(span / stride + 0.5) + 1} - {
+        span // stride + 1
+    }
 
 
 OUTPUT_SIZE_HINT = N_("⌊(n + 2·padding − k) / stride⌋ + 1, with integer division (//)")

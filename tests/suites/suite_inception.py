@@ -23,7 +23,6 @@ from grader.checks import (
     expect_module_on_second_device,
     expect_shapes,
     expect_tensor,
-    factor_said,
     gen,
     held_out_split,
     inputs,
@@ -278,6 +277,29 @@ def _number(got) -> float | None:
     if isinstance(got, torch.Tensor) and got.numel() == 1:
         return float(got.item())
     return float(got) if isinstance(got, float) else None
+
+
+FACTOR_MISSING = N_("this is the count without the factor {0}: multiply by it too")
+FACTOR_EXTRA = N_("this is the count with the factor {0} once too often: it is counted twice")
+
+
+def factor_said(got: object, expected: int, factors: dict[str, int], plain: str) -> str:
+    """The hint for a count ``got`` that is ``expected`` without one of the call's named
+    ``factors`` (conv_mults without c_in = 192), or with one once too often, where one value
+    alone explains it (its names together: h and w both 28); else ``plain``."""
+    if isinstance(got, bool) or not isinstance(got, int) or got in (0, expected):
+        return plain
+    for text, missing in ((FACTOR_MISSING, True), (FACTOR_EXTRA, False)):
+        values = {
+            v
+            for v in factors.values()
+            if v > 1 and (got * v if missing else got) == (expected if missing else expected * v)
+        }
+        if len(values) == 1:
+            return text.format(
+                " = ".join([*(n for n, v in factors.items() if v in values), str(values.pop())])
+            )
+    return plain
 
 
 # h·h (or w·w) where the output is h × w: counted as if it were square

@@ -10,7 +10,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
-    ANOTHER_DIM,
     N_,
     Keyed,
     argument_ignored,
@@ -29,13 +28,11 @@ from grader.checks import (
     known,
     manual_seed,
     overflowed,
-    overflowed_where,
     probes,
     reduction_mistakes,
     strategies,
     underflowed,
     with_curve,
-    wrong_only_where,
     wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -245,6 +242,23 @@ def test_huber_matches_torch(sub, delta):
     expect_no_twin(ops, OFF_LIMITS["huber"], "huber")
 
 
+def probe_directional_difference(mod, name, args, kwargs, upstream, index, direction, eps):
+    """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
+
+    def loss(x: torch.Tensor) -> torch.Tensor:
+        shifted = list(args)
+        shifted[index] = x
+        total: torch.Tensor = (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+        return total
+
+    x = args[index].detach().clone().requires_grad_(True)
+    loss(x).backward()
+    with torch.no_grad():
+        plus = loss(args[index] + eps * direction)
+        minus = loss(args[index] - eps * direction)
+    return plus, minus, x.grad
+
+
 @check("gradient", public=True, exercise="huber")
 def test_huber_gradient_is_consistent_with_its_values(sub):
     """Directional finite difference of the submission's own values vs its autograd gradient."""
@@ -252,7 +266,7 @@ def test_huber_gradient_is_consistent_with_its_values(sub):
     y = torch.zeros(5, 4, dtype=torch.float64)
     v = torch.randn(5, 4, generator=gen(4), dtype=torch.float64)
     plus, minus, grad = sub.run(
-        probes.directional_difference,
+        probe_directional_difference,
         "huber",
         (x, y),
         {"delta": 1.0},
@@ -548,6 +562,12 @@ def lse_added(x, dim):
     return (*known(LSE_ADDED, z + lse, expected), *known(SHIFT_NOT_PUT_BACK, x - lse, expected))
 
 
+ANOTHER_DIM = N_(
+    "these are the values along another dimension than `dim`: reduce along the dim the call gives "
+    "(dim=dim, keepdim=True), not a fixed one"
+)
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize(
     "name, twin",
@@ -613,7 +633,10 @@ def shift_hints(x: torch.Tensor, no_shift: str) -> tuple[Keyed, ...]:
     whose own maximum overflows exp (no shift at all)."""
     row_max = x.amax(dim=1, keepdim=True).expand_as(x)
     far, hot = row_max < x.max() - 88, row_max > 88  # exp(±88) is float32's edge
-    return Keyed(OWN_MAX_HINT, wrong_only_where(far)), Keyed(no_shift, overflowed_where(hot))
+    return (
+        Keyed(OWN_MAX_HINT, lambda got, e: wrong_where(far)(got, e) and not wrong_where(~far)(got, e)),
+        Keyed(no_shift, lambda got, e: overflowed(got[hot.to(got.device)], e[hot.to(got.device)])),
+    )
 
 
 @check("shape", public=True)  # the public side of "stable at logits of ±1000", on other inputs

@@ -12,11 +12,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
-    BROADCAST_TABLE,
     N_,
     battery,
     binary_accuracy,
-    broadcast_counts,
     check,
     describe,
     expect,
@@ -38,7 +36,6 @@ from grader.checks import (
     mistake_cause,
     multiclass_accuracy,
     probes,
-    said_if,
     strategies,
     with_curve,
 )
@@ -780,6 +777,31 @@ NO_GRAD_HINT = "wrap the loop in torch.no_grad(): no graph is built for an evalu
 
 
 EVALUATE_HINT = N_("threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch")
+
+
+BROADCAST_TABLE = N_(
+    "an (n, 1) tensor met an (n,) one (predictions and labels, one of each shape) and broadcast "
+    "into an (n, n) table whose matches were counted: compare pred.reshape(-1) with y.reshape(-1)"
+)
+
+
+def said_if(got: object, candidates: list[float], text: str, plain: str) -> str:
+    """``text`` where the number ``got`` is one of ``candidates`` (a mistake's answers, measured
+    from the same call), else ``plain``."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return plain
+    return text if any(math.isclose(got, c, rel_tol=1e-6, abs_tol=1e-9) for c in candidates) else plain
+
+
+def broadcast_counts(predicted: list[torch.Tensor], labels: list[torch.Tensor]) -> list[float]:
+    """What an accuracy over batches counts where each batch's (b, 1) predictions met its (b,)
+    labels as a (b, b) table: its matches over the samples, and over the table's entries."""
+    tables = [p.reshape(-1, 1) == y.reshape(1, -1) for p, y in zip(predicted, labels)]
+    matches = float(sum(int(t.sum()) for t in tables))
+    return [
+        matches / max(1, sum(len(p) for p in predicted)),
+        matches / max(1, sum(t.numel() for t in tables)),
+    ]
 
 
 @check("shape", public=True, exercise="evaluate")

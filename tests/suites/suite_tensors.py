@@ -8,9 +8,8 @@ import torch.nn.functional as F
 
 from grader.checks import (
     N_,
-    OTHER_DIM,
     Keyed,
-    batch_squeezed,
+    Shaped,
     battery,
     check,
     describe,
@@ -134,6 +133,12 @@ def test_add_into_writes_in_place(sub, shape):
 WHOLE_SUM = N_(
     "these values divide by the sum of every element (x.sum()): each row is divided by its own sum, "
     "x.sum(dim=1, keepdim=True)"
+)
+
+
+OTHER_DIM = N_(
+    "these are the values along the other dimension: each column (dim 0) reduced where each row's "
+    "own (dim 1) is asked; reduce with dim=1, keepdim=True broadcasting the result back"
 )
 
 
@@ -376,6 +381,30 @@ def reordered(got, expected):
     return bool(torch.allclose(got.sort(-1).values, expected.sort(-1).values)) and not torch.allclose(
         got, expected
     )
+
+
+BATCH_SQUEEZED = N_(
+    "the batch axis N of size 1 is gone: squeeze() drops every axis of size 1, N too when N is 1; "
+    "keep it with x.reshape(x.shape[0], -1)"
+)
+
+
+def merges(got: tuple[int, ...], dims: tuple[int, ...]) -> bool:
+    """Whether ``got`` is ``dims`` with runs of neighbours merged (a flatten or view of them)."""
+    rest = list(dims)
+    for size in got:
+        product = rest.pop(0) if rest else -1
+        while rest and product < size:
+            product *= rest.pop(0)
+        if product != size:
+            return False
+    return not rest
+
+
+def batch_squeezed(x: torch.Tensor) -> Shaped:
+    """An answer of ``x``'s elements whose leading axis, of size 1 in ``x``, is gone."""
+    squeezed = tuple(d for d in x.shape if d != 1)
+    return Shaped(BATCH_SQUEEZED, lambda shape: x.shape[0] == 1 and bool(shape) and merges(shape, squeezed))
 
 
 @check("shape", public=True, exercise="flatten_batch")

@@ -75,18 +75,6 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
     return ""
 
 
-def merges(got: tuple[int, ...], dims: tuple[int, ...]) -> bool:
-    """Whether ``got`` is ``dims`` with runs of neighbours merged (a flatten or view of them)."""
-    rest = list(dims)
-    for size in got:
-        product = rest.pop(0) if rest else -1
-        while rest and product < size:
-            product *= rest.pop(0)
-        if product != size:
-            return False
-    return not rest
-
-
 def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
     """What a shape that came out is, said from the expected one: its leading dimensions merged
     into one, its size-1 dimensions dropped or one too many, the dimensions in another order, an
@@ -141,22 +129,6 @@ def wrong(got: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
 def wrong_where(mask: torch.Tensor) -> When:
     """Some value is wrong inside ``mask`` (a predicate for :class:`Keyed`)."""
     return lambda got, expected: bool((wrong(got, expected) & mask.to(got.device)).any())
-
-
-def wrong_only_where(mask: torch.Tensor) -> When:
-    """Some value is wrong, and every wrong one lies inside ``mask`` (a predicate for :class:`Keyed`):
-    the rows a mistake's mechanism reaches, and no other."""
-
-    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
-        off = wrong(got, expected)
-        return bool(off.any()) and not bool((off & ~mask.to(got.device)).any())
-
-    return when
-
-
-def overflowed_where(mask: torch.Tensor) -> When:
-    """+inf or NaN inside ``mask`` where a finite value was expected (a predicate for :class:`Keyed`)."""
-    return lambda got, expected: overflowed(got[mask.to(got.device)], expected[mask.to(got.device)])
 
 
 def equals(mistaken: torch.Tensor) -> When:

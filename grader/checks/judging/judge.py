@@ -347,14 +347,10 @@ def _shown_work(pair: tuple[int, int], lines: bool) -> str:
     return _("%(ops)d ops") % {"ops": ops}
 
 
-# "Vectorised" by cost: the CPU time of the worker, read by the trusted side from the kernel's
-# count, on inputs of about 2^20 elements, where a Python loop along any dimension (or over
-# .tolist() floats) costs 100x the reference's work or more. Work is what a call costs beyond
-# drawing its inputs (a call of the identity on the same draw, measured just before in the same
-# worker, as is the reference): the verdict allows COST_FACTOR times the reference's work and at
-# least COST_FLOOR (correct code may take other routes than the reference's); a busy machine
-# slows both sides alike. The count is each thread's nanoseconds (grader.engine.worker.proc.cpu_seconds):
-# over the stat file's 10 ms tick, a 1 ms reference read as one tick let a .tolist() loop through.
+# "Vectorised" by cost (docs/checks.md, "by cost"): work beyond drawing the inputs, at most
+# COST_FACTOR times the reference's and at least COST_FLOOR (correct code may take other routes).
+# The count is each thread's nanoseconds (grader.engine.worker.proc.cpu_seconds): over the stat
+# file's 10 ms tick, a 1 ms reference read as one tick let a .tolist() loop through.
 COST_FACTOR = 25.0  # loops measured 57-400x the reference; other vectorised routes up to a few x
 COST_FLOOR = 0.06
 
