@@ -49,6 +49,8 @@ def test_a_shape_note_names_no_mechanism_it_cannot_tell():  # c15
     dropped = reshaped((), (1,))
     assert dropped == "the size-1 dimensions dropped"  # an integer index, a squeeze, a cat alike
     assert reshaped((6, 4), (2, 3, 4)) == "the leading dimensions (2, 3) merged into one"
+    # one in front: a broadcast with torch.zeros(1) as much as a keepdim (learner_s28's relu)
+    assert "torch.zeros(1)" in reshaped((1,), ()) and "torch.zeros(1)" not in reshaped((3, 1), (3,))
 
 
 @pytest.mark.unit

@@ -89,6 +89,11 @@ def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
         for k in range(2, len(expected) + 1):
             if got == (math.prod(expected[:k]), *expected[k:]):
                 return _("the leading dimensions %(dims)s merged into one") % {"dims": tuple(expected[:k])}
+    if got[len(got) - len(expected) :] == expected and set(got[: len(got) - len(expected)]) == {1}:
+        return _(  # in front: broadcasting adds dimensions there too
+            "a dimension of size 1 too many in front (keepdim=True, an unsqueeze, or an operand of more "
+            "dimensions, such as torch.zeros(1), that broadcasting met)"
+        )
     if expected == tuple(d for d in got if d != 1):
         return _("a dimension of size 1 too many (keepdim=True or unsqueeze where none is asked)")
     if len(got) == 2 and got[0] == got[1] > 1 and expected in ((got[0],), (got[0], 1)):
