@@ -20,10 +20,7 @@ from typing import Any
 
 from grader.base import clean, defaults, grades
 from grader.base.options import Options
-from grader.base.topics import (
-    REPO_ROOT,
-    TOPICS,
-)
+from grader.base.topics import REPO_ROOT, TOPICS
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine.worker import sweep
@@ -47,18 +44,9 @@ INTERNAL_ERROR = "the autograder hit an internal error (not your code's fault); 
 
 def _set_modes(folder: Path, readable: bool) -> None:
     """Root owns everything below ``folder``; others may read it (``readable``) or nothing."""
-    as_root = os.geteuid() == 0
     for top, dirs, files in os.walk(folder):
         for path in [Path(top)] + [Path(top) / name for name in dirs + files]:
-            if path.is_symlink():
-                continue
-            if as_root:
-                os.chown(path, 0, 0)
-            executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
-            if readable:
-                os.chmod(path, 0o755 if executable else 0o644)
-            else:
-                os.chmod(path, 0o700 if executable else 0o600)
+            _root_only(path, readable)
 
 
 def fresh_results_folder(results: Path) -> None:
@@ -79,14 +67,15 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _root_only(path: Path) -> None:
-    """``path`` itself (not what is below it) for root alone."""
+def _root_only(path: Path, readable: bool = False) -> None:
+    """``path`` itself (not what is below it; a link left as it is) root's: others may read it
+    (``readable``) or nothing."""
     if path.is_symlink():
         return
     if os.geteuid() == 0:
         os.chown(path, 0, 0)
     executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
-    os.chmod(path, 0o700 if executable else 0o600)
+    os.chmod(path, (0o755 if executable else 0o644) if readable else (0o700 if executable else 0o600))
 
 
 def harden(paths: Paths) -> None:
@@ -291,11 +280,7 @@ def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
     from grader.engine.worker.workers import prestart
 
     prestart(gpu=gpu_present())
-    from grader.engine.runner import (  # imports torch: the zygote boots meanwhile
-        SuiteCrash,
-        UsageProblem,
-        grade,
-    )
+    from grader.engine.runner import SuiteCrash, UsageProblem, grade  # torch: the zygote boots meanwhile
 
     topics = (found.topic,) if found.topic else config.topics
     try:
