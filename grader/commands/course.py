@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -25,9 +24,6 @@ from grader.commands.common import (
     usage_errors,
     usage_exit,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group("course")
