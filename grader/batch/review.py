@@ -153,14 +153,10 @@ def _manual_cell(shown: dict | None) -> str:
     return grades.of(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
 
 
-def _static_link(position: int, row: Row) -> str:
-    return page_name(row.student)
-
-
 def index_page(
     rows: list[Row],
     title: str,
-    link: Callable[[int, Row], str] = _static_link,
+    link: Callable[[int, Row], str] = lambda position, row: page_name(row.student),
     who: Who = str,
 ) -> str:
     """The class list; ``link(position, row)``: where a student's page is; ``who(key)``: how a
