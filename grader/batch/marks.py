@@ -1,10 +1,6 @@
-"""The gradebook's tables of what people decide: marks of manual items and grade inquiries.
-
-``marks`` holds the latest mark of each student and item, ``mark_history`` every mark ever given,
-``inquiries`` the students' questions; all keyed by the student and the item, never by what was
-graded, so they survive regrades (docs/instructors.md, "Manual items, marks and grade inquiries").
-Read by column name under the schema version in ``meta`` (``marks_schema``): an older gradebook is
-brought up to date when opened, a newer one refused rather than misread.
+"""The gradebook's tables of what people decide: ``marks`` (the latest of each student and item),
+``mark_history`` and ``inquiries``, kept apart from what was graded, read by column name under
+the schema version in ``meta`` (docs/instructors.md, "Manual items, marks and grade inquiries").
 """
 
 from __future__ import annotations
