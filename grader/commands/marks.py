@@ -9,7 +9,11 @@ from pathlib import Path
 import click
 
 from grader.base.i18n import _
-from grader.commands.common import out_option, usage_errors, usage_exit
+from grader.commands.common import (
+    out_option,
+    usage_errors,
+    usage_exit,
+)
 
 
 @click.command("override")

@@ -20,7 +20,10 @@ from typing import Any
 
 from grader.base import clean, defaults, grades
 from grader.base.options import Options
-from grader.base.topics import REPO_ROOT, TOPICS
+from grader.base.topics import (
+    REPO_ROOT,
+    TOPICS,
+)
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine.worker import sweep
@@ -75,7 +78,8 @@ def _root_only(path: Path, readable: bool = False) -> None:
     if os.geteuid() == 0:
         os.chown(path, 0, 0)
     executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
-    os.chmod(path, (0o755 if executable else 0o644) if readable else (0o700 if executable else 0o600))
+    modes = (0o755, 0o644) if readable else (0o700, 0o600)  # (a folder or executable, another file)
+    os.chmod(path, modes[0] if executable else modes[1])
 
 
 def harden(paths: Paths) -> None:
@@ -280,7 +284,11 @@ def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
     from grader.engine.worker.workers import prestart
 
     prestart(gpu=gpu_present())
-    from grader.engine.runner import SuiteCrash, UsageProblem, grade  # torch: the zygote boots meanwhile
+    from grader.engine.runner import (  # imports torch: the zygote boots meanwhile
+        SuiteCrash,
+        UsageProblem,
+        grade,
+    )
 
     topics = (found.topic,) if found.topic else config.topics
     try:
