@@ -1,4 +1,5 @@
-"""The docs' key tables, drawn from the settings' one declaration (grader/base/keys.py).
+"""The docs' drawn tables: the settings' keys from their one declaration (grader/base/keys.py), the
+seal's policy from grader/sandboxed/policy.py and the subset's from its review (grader/authoring/).
 
     python -m grader.keys_docs           # rewrite every drawn table in docs/
     python -m grader.keys_docs --check   # exit 1 where a page differs (tests/grader/test_keys_docs.py)
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from grader.authoring import seal_docs, subset_review
 from grader.base.checkout import REPO_ROOT
 from grader.base.keys import VARIABLES, Table
 from grader.base.packs import PACK_KEYS, TOPIC_KEYS
@@ -87,6 +89,8 @@ def drawn() -> dict[str, str]:
         "course.toml": _tables(course_keys(), "course.toml"),
         "environment": variable_table(),
         "options": option_tables(),
+        "seal": seal_docs.table() + "\n",
+        "subset": subset_review.table() + "\n",
     }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.base import grades
 from grader.base.i18n import _
+from grader.base.keys import typed
 from grader.base.topics import RELEASE_MARKER, suites_dir
 from grader.checks.verdict.exercises import Exercise, judge
 from grader.checks.verdict.scoring import Report
@@ -74,18 +75,7 @@ def assignment_split(assignment: Assignment, whole: dict[str, dict[str, float]] 
 def released_split() -> Split | None:
     """The release's split of its assignment's points; None in a checkout or a release without one."""
     try:
-        marker = json.loads((suites_dir() / RELEASE_MARKER).read_text())
-        points = marker["points"]
-        return Split(
-            assignment=str(points["assignment"]),
-            total=float(points["total"]),
-            exercise_points={str(k): float(v) for k, v in points["exercise_points"].items()},
-            kind_weights={str(k): float(v) for k, v in points["kind_weights"].items()},
-            twin=str(points["twin"]),
-            whole={
-                str(t): {str(k): float(v) for k, v in wholes.items()} for t, wholes in points["whole"].items()
-            },
-        )
+        return typed(Split, json.loads((suites_dir() / RELEASE_MARKER).read_text())["points"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.apps.daemon import engine_env, held, identity, private_folder, receive, send, socket_path
+from grader.apps.daemon import engine_env, held, private_folder, receive, send, socket_path
 from grader.base import defaults
 from grader.base.checkout import REPO_ROOT
 
@@ -84,10 +84,6 @@ def warmed(env: dict[str, str], timeout: float) -> bool:
             return True
         time.sleep(STOP_POLL_SECONDS)
     return False
-
-
-def current_key(env: dict[str, str]) -> str:
-    return identity(engine_env(env))
 
 
 def stop(engine: Engine) -> bool:

@@ -1,11 +1,6 @@
-"""Answers in what is handed out: the scan ``grade release`` and ``grade notebooks`` run first
-(docs/sandbox.md, "What is handed out holds no answer").
-
-Every top-level definition of ``solutions/`` is normalised as ``grade similarity`` normalises code
-(:mod:`grader.similarity.normalise`) and cut into k-grams, less those its stub shares. A definition
-about to be written (a ``.py`` file, a notebook cell, code in a string constant of either) holding
-at least :data:`~grader.base.defaults.LEAK_CONTAINMENT` of some answer's k-grams is refused, and so is an
-exercise's name defined with a body (a solved stub), unless the instructor allows it.
+"""Answers in what is handed out: the scan ``grade release`` and ``grade notebooks`` run first;
+what it refuses and how: docs/sandbox.md, "What is handed out holds no answer" (the threshold:
+:data:`~grader.base.defaults.LEAK_CONTAINMENT`).
 """
 
 from __future__ import annotations
@@ -41,13 +36,13 @@ class Leak:
 class LeakFound(ValueError):
     """What was about to be handed out holds answers; nothing was written."""
 
+    what = "answer(s) would be handed out"
+    remedy = "remove them (an exercise handed out solved on purpose: --allow-solved NAME)"
+
     def __init__(self, leaks: list[Leak]) -> None:
         self.leaks = leaks
         listed = "\n".join(f"  {leak}" for leak in leaks)
-        super().__init__(
-            f"refused: {len(leaks)} answer(s) would be handed out, nothing was written:\n{listed}\n"
-            "remove them (an exercise handed out solved on purpose: --allow-solved NAME)"
-        )
+        super().__init__(f"refused: {len(leaks)} {self.what}, nothing was written:\n{listed}\n{self.remedy}")
 
 
 @dataclass(frozen=True)
@@ -301,14 +296,8 @@ def held_out_leaks(files: Mapping[str, bytes]) -> list[Leak]:
 
 
 class HeldOutLeak(LeakFound):
-    def __init__(self, leaks: list[Leak]) -> None:
-        self.leaks = leaks
-        listed = "\n".join(f"  {leak}" for leak in leaks)
-        ValueError.__init__(
-            self,
-            f"refused: {len(leaks)} file(s) would hand out held-out labels, nothing was written:\n"
-            f"{listed}\nheld-out sets stay with the grader (grader/checks/held_out.py)",
-        )
+    what = "file(s) would hand out held-out labels"
+    remedy = "held-out sets stay with the grader (grader/checks/held_out.py)"
 
 
 def refuse_held_out(files: Mapping[str, bytes]) -> None:

@@ -1,12 +1,7 @@
-"""``check("softmax")`` in a hand-out: one exercise's public checks on the notebook's current cells.
-
-The cells graded are the notebook's, never the kernel's input history (which file, and how it is
-found: docs/architecture.md, "Notebooks"), graded as ``grade NOTEBOOK --public-only --exercise
-NAME`` grades it by an engine process the first ``check()`` starts
-(:mod:`grader.apps.selfcheck_server`), so a cell once run with a typo, a ``%%time`` cell or the
-kernel's state cannot make the two disagree. When the cell that defines the exercise was last run
-in a version the saved file does not hold, the result says so. The result shows as a table: HTML
-in Jupyter and Colab, text elsewhere; ``check`` returns None.
+"""``check("softmax")`` in a hand-out: one exercise's public checks on the notebook's current cells,
+graded by an engine process the first ``check()`` starts (:mod:`grader.apps.selfcheck_server`);
+which cells and why: docs/learners.md and docs/architecture.md, "Notebooks". The result shows as a
+table: HTML in Jupyter and Colab, text elsewhere; ``check`` returns None.
 """
 
 from __future__ import annotations

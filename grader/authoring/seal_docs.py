@@ -1,23 +1,13 @@
 """docs/sandbox.md's policy tables, written from the seal's declaration
 (:mod:`grader.sandboxed.policy`): the calls each seccomp filter allows or refuses and the
-arguments it checks, the mounts, the namespaces, the environment and the limits.
-
-    python -m grader.authoring.seal_docs   # rewrite the block between the markers
-
-``tests/grader/test_seal_policy.py`` fails when the docs and the declaration disagree.
+arguments it checks, the mounts, the namespaces, the environment and the limits (drawn into the
+page by ``python -m grader.keys_docs``).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from grader.base import defaults
 from grader.sandboxed import policy
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
-BEGIN = "<!-- seal policy: written by python -m grader.authoring.seal_docs -->"
-END = "<!-- end of the seal policy -->"
 
 
 def _value(value: int) -> str:
@@ -88,15 +78,3 @@ def table() -> str:
     for filter_ in policy.FILTERS:
         lines += [*filter_table(filter_), ""]
     return "\n".join([*lines, *mount_table(), "", *process_lines()])
-
-
-def docs_text() -> str:
-    """docs/sandbox.md with the block between its markers replaced by :func:`table`."""
-    text = DOCS.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return f"{text[:start]}\n{table()}\n{text[end:]}"
-
-
-if __name__ == "__main__":
-    DOCS.write_text(docs_text(), encoding="utf-8")
-    sys.exit(0)

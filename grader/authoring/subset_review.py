@@ -1,8 +1,9 @@
 """The review behind ``grader/sandboxed/subset_members.tsv``: which members of the modules graded
 code may open (torch, numpy, ``subset_rules.OPEN``) it may use; the whole reviewed universe, so an
 upgrade that adds a member fails ``test_subset_policy.py`` until decided. ``python -m
-grader.authoring.subset_review update|rules|docs|aliases|wrappers``: new members land refused, the
-rules below re-applied, docs/sandbox.md's table, subset_aliases.tsv, subset_wrappers.tsv. The rules:
+grader.authoring.subset_review update|rules|aliases|wrappers``: new members land refused, the rules
+below re-applied, subset_aliases.tsv, subset_wrappers.tsv (docs/sandbox.md's table: :func:`table`,
+drawn by ``python -m grader.keys_docs``). The rules:
 a submodule is refused unless reviewed (``MODULES``), a member in ``REFUSED`` refused with its way out.
 """
 
@@ -17,15 +18,12 @@ import importlib.util
 import sys
 import types
 import typing
-from pathlib import Path
 
 from grader.base.i18n import N_
 from grader.engine.subset import aliases as subset_aliases
 from grader.engine.subset import rules as subset_rules
 from grader.engine.subset import wrappers as subset_wrappers
 from grader.sandboxed import no_eval, subset_members
-
-REPO = Path(__file__).resolve().parents[2]
 
 # Modules reviewed member by member: an allowed member that is a module must be one of these.
 MODULES = (
@@ -386,9 +384,6 @@ def update() -> dict[tuple[str, str], str]:
     return {key: recorded.get(key, NOT_REVIEWED) for key in [(m, n) for m in MODULES for n in universe(m)]}
 
 
-DOCS = REPO / "docs" / "sandbox.md"
-BEGIN = "<!-- subset policy: written by python -m grader.authoring.subset_review docs -->"
-END = "<!-- end of the subset policy -->"
 GENERIC = (NOT_LISTED, NOT_REVIEWED, "the module ", "one of torch's internal classes")
 
 
@@ -451,13 +446,6 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def docs_text() -> str:
-    """docs/sandbox.md with the table between its markers replaced by :func:`table`."""
-    text = DOCS.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return f"{text[:start]}\n{table()}\n{text[end:]}"
-
-
 def aliases() -> dict[str, str]:
     """The other paths of the snapshot's allowed classes and functions
     (:mod:`grader.engine.subset.aliases`), every reviewed module imported."""
@@ -471,9 +459,6 @@ def aliases() -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
-    if command == "docs":
-        DOCS.write_text(docs_text(), encoding="utf-8")
-        return 0
     if command == "aliases":
         subset_aliases.write(aliases())
         return 0

@@ -1,19 +1,7 @@
-"""What the trusted side shows of a submission: capped, cleaned, and escaped for its format.
-
-Anything a submission wrote (exception messages, ``where`` lines, function and type names,
-file and student names) may carry terminal escape sequences (a cleared screen, a cursor moved
-up to paint a fake score, an OSC title or hyperlink), C0/C1 control characters, or bidi
-overrides that reorder what a person reads. :func:`text` caps a string and removes all of
-them; :func:`name` also keeps it on one line. Per output format:
-
-- :func:`csv_cell`: a cell that a spreadsheet would read as a formula (OWASP's CSV
-  injection rule: one starting with ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading
-  apostrophe, which spreadsheet programs read as "this is text";
-- :func:`markdown`: markdown's inline syntax backslash-escaped (no links, images, HTML);
-- :func:`html`: HTML-escaped;
-- :func:`tree`: every string of a JSON value cleaned (keys too).
-
-Cleaning is idempotent, so a string may safely pass through it twice.
+"""What the trusted side shows of a submission: capped, cleaned (:func:`text`; on one line,
+:func:`name`), and escaped for its format (:func:`csv_cell`, :func:`markdown`, :func:`html`,
+:func:`tree`). What is removed, escaped and why: docs/sandbox.md, "What a submission writes, shown
+to a person". Cleaning is idempotent, so a string may safely pass through it twice.
 """
 
 from __future__ import annotations

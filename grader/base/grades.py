@@ -1,14 +1,9 @@
 """Points as every reader sees them: one rounding rule, one way to add them up, one way to print.
 
-The terminal's table, ``--json``, a notebook's check(), the feedback, the gradebook's files,
-report.html, the review and marking pages, Gradescope's results.json and every LMS file show
-points through this module, so that one student's numbers agree wherever they are read. The rule
-(docs/lms.md, "Who gets what"): the exact value (:func:`exact`) rounded half to even at
-:data:`DECIMALS` decimals (:func:`rounded`; never the float's accident: Python's ``round(2.675, 2)``
-is 2.67); an exercise's score short of full never reads full (:func:`exercise_points`); a whole is
-the sum of its shown parts (rounding each number on its own showed "losses 57.41 / 99.99" above
-"Total 57.41 / 100"); a split of a given whole by largest remainder (:func:`apportion`); printed
-without trailing zeros (:func:`text`).
+Every output that shows points (the terminal, a notebook's check(), the feedback, the gradebook's
+files, the pages, results.json, every LMS file) goes through here, so one student's numbers agree
+wherever they are read. The rule: docs/lms.md, "Who gets what" (rounding each number on its own
+showed "losses 57.41 / 99.99" above "Total 57.41 / 100": a whole is the sum of its shown parts).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from grader.base import clean
 from grader.batch.gradebook import Row, utc_now
+from grader.batch.roster import known_as
 from grader.checks.verdict.exercises import BATTERY, DEFAULT_TWIN, Exercise, judge
 from grader.checks.verdict.exercises import SILENT as BEHAVED
 from grader.checks.verdict.shown import CheckRow
@@ -242,8 +243,7 @@ def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str
     one; every part that a submission or a roster wrote cleaned of escapes and control characters."""
 
     def who(student: str) -> str:
-        name = (names or {}).get(student)
-        return clean.name(f"{name} ({student})" if name and name != student else student)
+        return clean.name(known_as(student, names))
 
     def listed(students: Iterable[str]) -> str:
         return ", ".join(who(s) for s in students)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from grader.base import clean, defaults, grades
 from grader.base.topics import TOPICS
-from grader.batch.feedback import feedback_fragment, feedback_html, feedback_markdown, feedback_text
+from grader.batch.feedback import feedback_fragment, feedback_html, feedback_markdown
 from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
+from grader.batch.plain_text import plain_text
 from grader.checks.judging import curves
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -230,21 +231,18 @@ def export_roster(
     ``moodle.csv``...) and ``unmatched.csv``; ``column``: the grade column's title (a course's
     ``lms_column``); ``names``: each student's download names (Canvas's comment upload needs them)."""
     by_student, named = {r.student: r for r in rows}, full_names(roster)
+    fragments = {  # the student's own result; never our grader's failure or an empty folder
+        key: feedback_fragment(row, named.get(key, ""))
+        for key, row in by_student.items()
+        if row.status in ("graded", "rejected")
+    }
     grades = Grades(
         rows=by_student,
         roster=roster,
         title=column or f"torchgrade ({assignment})",
         settings=settings,
-        feedback={  # the student's own result; never our grader's failure or an empty folder
-            key: feedback_text(row, named.get(key, ""))
-            for key, row in by_student.items()
-            if row.status in ("graded", "rejected")
-        },
-        feedback_html={
-            key: feedback_fragment(row, named.get(key, ""))
-            for key, row in by_student.items()
-            if row.status in ("graded", "rejected")
-        },
+        feedback={key: plain_text(fragment) for key, fragment in fragments.items()},  # Canvas's comments
+        feedback_html=fragments,
         names=names or {},
     )
     written = lms_named(roster.lms).write(grades, out)

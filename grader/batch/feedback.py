@@ -1,9 +1,9 @@
-"""A student's feedback, from their gradebook row: ``feedback/<student>.md`` and its twin
-``.html``, the plain text of an LMS's comment and the review page's fragment. The score per
-topic, then per exercise not full its points and one diagnosis (grader/checks/verdict/exercises.py) with
-a count of the rest; a hidden check said by its kind and how it ended (never its message, inputs
-or expected values); a failed convergence check's training curve as its shape and a sparkline,
-and a PNG where one was drawn (grader/batch/exports.py writes them)."""
+"""A student's feedback, from their gradebook row: ``feedback/<student>.md``, its twin ``.html``,
+and the fragment an LMS's comment (as HTML, or its plain text) and the review page take. The
+score per topic, then per exercise not full its points and one diagnosis
+(grader/checks/verdict/exercises.py) with a count of the rest; a hidden check said by its kind and
+how it ended (never its message, inputs or expected values); a failed convergence check's training
+curve as its shape and a sparkline, and a PNG where one was drawn (grader/batch/exports.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from grader.base import clean, grades
 from grader.base.i18n import N_, _, language
 from grader.batch import manual_feedback
 from grader.batch.gradebook import Row
-from grader.batch.plain_text import plain_text
 from grader.batch.standing import standing_lines
 from grader.checks.judging import curves
 from grader.checks.verdict.exercises import DEFAULT_TWIN, judge, shared_failure
@@ -180,11 +179,6 @@ def feedback_html(row: Row, name: str = "") -> str:
         f'<!DOCTYPE html>\n<html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">'
         f"<title>{title}</title></head>\n<body>\n{feedback_fragment(row, name)}\n</body></html>\n"
     )
-
-
-def feedback_text(row: Row, name: str = "") -> str:
-    """The feedback as plain text (Canvas's comment files): the page's text, no markup."""
-    return plain_text(feedback_fragment(row, name))
 
 
 def feedback_fragment(row: Row, name: str = "") -> str:

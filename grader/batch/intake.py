@@ -1,15 +1,10 @@
-"""Turn an instructor's submissions folder into one gradable submission per student.
-
-An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic ``.py`` or a
-notebook: one entry, one student. An LMS bulk download names its files after their author instead:
-:func:`gather` puts one student's files together, each LMS module of :mod:`grader.batch.lms`
-reading its own names with patterns anchored at the LMS's own prefix, so that no name a student
-gives a file can say whose it is; :func:`take_submission` builds them into one folder (which file
-supersedes which: docs/instructors.md, "LMS files"). Zips are unpacked defensively: members that
-are links, absolute, or climb out with ``..`` are skipped, and the expanded size is checked before
-anything is written. Whatever cannot be used or fails while read becomes a :class:`Rejected` with a
-one-line reason: one bad entry never stops the class; entries left out (:func:`entries`) are listed
-with the reason, never dropped silently.
+"""Turn an instructor's submissions folder into one gradable submission per student (what an entry
+may be, and how an LMS download's files are put together: docs/instructors.md, "Grading a class"
+and "LMS files"). :func:`gather` puts one student's files together, each LMS module of
+:mod:`grader.batch.lms` reading its own names; :func:`take_submission` builds them into one folder;
+zips are unpacked defensively (links, absolute paths, ``..`` skipped; the expanded size checked
+before anything is written). What cannot be used becomes a :class:`Rejected` with a one-line
+reason, and entries left out (:func:`entries`) are listed with theirs, never dropped silently.
 """
 
 from __future__ import annotations

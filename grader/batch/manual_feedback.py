@@ -24,10 +24,6 @@ POINTS_SET = N_("points set to")
 RETOTALLED = N_("the rubric changed after marking: %(before)s → %(now)s")
 
 
-def _points(value: float) -> str:
-    return grades.text(value)
-
-
 def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     """Per manual item: (its title, "15 / 20" or "not marked yet", the comment and rubric lines),
     as plain text (not yet escaped); none for an excused student, who has no items to mark."""
@@ -35,14 +31,14 @@ def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     standing = row.report.get("standing") or {}
     for item in standing.get("manual", {}).values() if not standing.get("excused") else ():
         if not item["marked"]:
-            entries.append((item["title"], f"{_(NOT_MARKED)} (0 / {_points(item['max_points'])})", []))
+            entries.append((item["title"], f"{_(NOT_MARKED)} (0 / {grades.text(item['max_points'])})", []))
             continue
-        said = [f"{_(RUBRIC)}: {text} ({_points(points)})" for text, points in item["rubric"]]
+        said = [f"{_(RUBRIC)}: {text} ({grades.text(points)})" for text, points in item["rubric"]]
         if item.get("retotalled"):
             before, now = item["retotalled"]
-            said.append(_(RETOTALLED) % {"before": _points(before), "now": _points(now)})
+            said.append(_(RETOTALLED) % {"before": grades.text(before), "now": grades.text(now)})
         said += [item["comment"]] if item["comment"] else []
-        entries.append((item["title"], f"{_points(item['points'])} / {_points(item['max_points'])}", said))
+        entries.append((item["title"], grades.of(item["points"], item["max_points"]), said))
     return entries
 
 
@@ -57,7 +53,7 @@ def inquiry_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     for asked in (row.report.get("standing") or {}).get("inquiries", []):
         said = [f"{_(ASKED)}: {asked['text']}"]
         said += [f"{_(REPLY)}: {asked['reply']}"] if asked["reply"] else []
-        said += [f"{_(POINTS_SET)} {_points(asked['points'])}"] if asked["points"] is not None else []
+        said += [f"{_(POINTS_SET)} {grades.text(asked['points'])}"] if asked["points"] is not None else []
         entries.append((asked["item"], _state(asked["state"]), said))
     return entries
 

@@ -1,10 +1,6 @@
-"""The gradebook's tables of what people decide: marks of manual items and grade inquiries.
-
-``marks`` holds the latest mark of each student and item, ``mark_history`` every mark ever given,
-``inquiries`` the students' questions; all keyed by the student and the item, never by what was
-graded, so they survive regrades (docs/instructors.md, "Manual items, marks and grade inquiries").
-Read by column name under the schema version in ``meta`` (``marks_schema``): an older gradebook is
-brought up to date when opened, a newer one refused rather than misread.
+"""The gradebook's tables of what people decide: ``marks`` (the latest of each student and item),
+``mark_history`` and ``inquiries``, kept apart from what was graded, read by column name under
+the schema version in ``meta`` (docs/instructors.md, "Manual items, marks and grade inquiries").
 """
 
 from __future__ import annotations
@@ -153,16 +149,10 @@ class MarkBook:
     def put_marks(self, marks: list[Mark]) -> None:
         """Record ``marks`` (each the latest of its student and item, the earlier ones kept in the
         history) in one transaction."""
-        rows = [
-            (m.student, m.item, m.points, json.dumps(list(m.rubric)), m.comment, m.note,
-             m.marked_by, m.marked_at or utc_now(), m.why)
-            for m in marks
-        ]  # fmt: skip
-        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            self.connection.executemany(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", rows)
-            self.connection.executemany(f"INSERT INTO mark_history ({names}) VALUES ({slots})", rows)
+            for mark in marks:
+                self._write(mark)
 
     def put_over(self, mark: Mark, drawn: str, mates: tuple[str, ...] = ()) -> tuple[Mark | None, int]:
         """Record ``mark`` in one transaction if the mark it replaces is still the one its form
@@ -170,7 +160,6 @@ class MarkBook:
         write nothing: (the mark recorded, 0). ``mates``: the student's team, given the same
         mark where they have none or the one drawn (marked with the student), never over a mark
         of their own."""
-        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             current = self.mark(mark.student, mark.item)
@@ -179,12 +168,17 @@ class MarkBook:
             given = [mark] + [
                 replace(mark, student=s) for s in mates if version(self.mark(s, mark.item)) in ("", drawn)
             ]
-            for one in given:
-                row = (one.student, one.item, one.points, json.dumps(list(one.rubric)), one.comment,
-                       one.note, one.marked_by, one.marked_at, one.why)  # fmt: skip
-                self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
-                cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
-        return None, int(cursor.lastrowid or 0)
+            number = max(self._write(one) for one in given)
+        return None, number
+
+    def _write(self, mark: Mark) -> int:
+        """``mark`` as the one that counts and in the history (inside a transaction): its number."""
+        row = (mark.student, mark.item, mark.points, json.dumps(list(mark.rubric)), mark.comment, mark.note,
+               mark.marked_by, mark.marked_at or utc_now(), mark.why)  # fmt: skip
+        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
+        self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
+        cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
+        return int(cursor.lastrowid or 0)
 
     def mark(self, student: str, item: str) -> Mark | None:
         """The mark of ``student`` and ``item`` that counts, or None."""

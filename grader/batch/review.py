@@ -129,10 +129,6 @@ def _notebook_paths(paths: tuple[Path, ...]) -> list[tuple[Path, str]]:
     return found
 
 
-def _points(earned: float, possible: float) -> str:
-    return grades.of(earned, possible)
-
-
 def _columns(rows: list[Row]) -> tuple[list[str], list[str]]:
     """The exercises and manual items any row has, in order."""
     exercises: dict[str, None] = {}
@@ -148,23 +144,19 @@ def _total(row: Row) -> str:
     """ "17 / 30 (graded)"; "excused" alone: an excused student has no points to show."""
     if row.status == "excused":
         return "excused"
-    return f"{_points(row.score, row.max_score)} ({clean.html(row.status)})"
+    return f"{grades.of(row.score, row.max_score)} ({clean.html(row.status)})"
 
 
 def _manual_cell(shown: dict | None) -> str:
     if shown is None:
         return ""
-    return _points(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
-
-
-def _static_link(position: int, row: Row) -> str:
-    return page_name(row.student)
+    return grades.of(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
 
 
 def index_page(
     rows: list[Row],
     title: str,
-    link: Callable[[int, Row], str] = _static_link,
+    link: Callable[[int, Row], str] = lambda position, row: page_name(row.student),
     who: Who = str,
 ) -> str:
     """The class list; ``link(position, row)``: where a student's page is; ``who(key)``: how a
@@ -180,7 +172,9 @@ def index_page(
         cells.append(f'<td class="n">{_total(row)}</td>')
         for name in exercises:
             shown = standing.get("exercises", {}).get(name)
-            cells.append(f'<td class="n">{_points(*shown) if shown and row.status != "excused" else ""}</td>')
+            cells.append(
+                f'<td class="n">{grades.of(*shown) if shown and row.status != "excused" else ""}</td>'
+            )
         excused = row.status == "excused"
         cells += [
             f"<td>{'excused' if excused else _manual_cell(standing.get('manual', {}).get(name))}</td>"
@@ -242,7 +236,7 @@ def _results(row: Row) -> list[str]:
             said = clean.html(e.diagnosis) if e.status != "passed" else "passed"
             lines.append(
                 f'<tr><th scope="row">{clean.html(topic["name"])}.{clean.html(e.name)}</th>'
-                f'<td class="n">{_points(e.points, e.max_points)}</td><td>{said}</td></tr>'
+                f'<td class="n">{grades.of(e.points, e.max_points)}</td><td>{said}</td></tr>'
             )
     for item in standing.get("manual", {}).values():
         said = clean.html(item["comment"]) if item["marked"] else ""

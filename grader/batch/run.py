@@ -1,12 +1,8 @@
-"""``grade batch``: a whole class at a time, into a gradebook that loses nothing.
-
-Each entry of the submissions folder is one student (:mod:`grader.batch.intake`; with a roster,
-:mod:`grader.batch.roster`, named by its roster key, and the roster's students without a submission
-get a "no submission" row). Every gradable submission is cut into (submission, topic) tasks for an
-executor: :func:`grader.engine.runner.run_tasks`'s grading processes, or with ``--scheduler`` a Dask
-cluster's (:mod:`grader.batch.distributed`). A submission is written to the SQLite gradebook in one
-transaction when its last topic is done, and the exports are rebuilt from it at the end of every
-run; a re-run skips what is already recorded (docs/instructors.md, "Grading a class").
+"""``grade batch``: a whole class at a time, into a gradebook that loses nothing (what a run writes
+and what a re-run grades again: docs/instructors.md, "Grading a class"). Every gradable submission
+(:mod:`grader.batch.intake`, named by its roster key with :mod:`grader.batch.roster`) is cut into
+(submission, topic) tasks for an executor (:mod:`grader.batch.executors`), and written to the
+gradebook in one transaction when its last topic is done.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from grader.commands.common import (
     out_option,
     similarity_report,
     speak_course_language,
+    usage_errors,
     usage_exit,
 )
 from grader.commands.marks import inquiry_command, mark_command, override_command
@@ -221,17 +222,14 @@ def _print_batch(
         from grader.batch.writes import WriteFailed, writing
 
         topics = options.grading.selection.topics
-        try:
-            with writing(out):
-                similarity_report(
-                    submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD
-                )
-                if summary.stats is not None:  # the report's clusters
-                    from grader.batch.report_html import write_report
+        with usage_errors(WriteFailed), writing(out):
+            similarity_report(
+                submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD
+            )
+            if summary.stats is not None:  # the report's clusters
+                from grader.batch.report_html import write_report
 
-                    write_report(summary.stats, summary.title, out)
-        except WriteFailed as exc:
-            usage_exit(str(exc))
+                write_report(summary.stats, summary.title, out)
     click.echo(summary.text)
     click.echo(_("class report: %(path)s") % {"path": out / "report.html"}, err=True)
 
@@ -241,10 +239,8 @@ def _print_history(out: Path, student: str) -> None:
     from grader.batch.exports import NoHistory
     from grader.batch.overrides import student_history
 
-    try:
+    with usage_errors(NoHistory):
         click.echo(student_history(out, student))
-    except NoHistory as exc:
-        usage_exit(str(exc))
 
 
 def _batch_sandbox(
@@ -369,10 +365,8 @@ def leaderboard_command(out: Path, names: bool, course_file: Path | None, assign
     from grader.batch.exports import NoHistory
     from grader.batch.leaderboard_page import write_leaderboard
 
-    try:
+    with usage_errors(NoHistory):
         click.echo(f"leaderboard: {write_leaderboard(out, names)}")
-    except NoHistory as exc:
-        usage_exit(str(exc))
 
 
 batch_group.add_command(causes_group)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from grader.base.i18n import _
-from grader.commands.common import course_options, graded_for, out_option, usage_exit
+from grader.commands.common import course_options, graded_for, out_option, usage_errors, usage_exit
 
 
 @click.group("causes", invoke_without_command=True)
@@ -34,10 +34,8 @@ def causes_group(
     from grader.batch.causes_report import list_groups
     from grader.batch.exports import NoHistory
 
-    try:
+    with usage_errors(NoHistory):
         click.echo(list_groups(out, as_json=form == "json"))
-    except NoHistory as exc:
-        usage_exit(str(exc))
 
 
 # a change of the groups, for its subcommand's arguments: (out, clear, who) → what it did
@@ -66,10 +64,8 @@ def _changes_groups(by: str, clear: str) -> Callable[[Callable[..., Change]], Ca
             from grader.batch.exports import NoHistory
 
             graded_for(out, course_file, assignment)
-            try:
+            with usage_errors(NoHistory, NoteProblem):
                 click.echo(command(**arguments)(out, clear, by or getpass.getuser()))
-            except (NoHistory, NoteProblem) as exc:
-                usage_exit(str(exc))
 
         optioned = course_options(run)
         optioned = click.option("--clear", is_flag=True, help=clear)(optioned)

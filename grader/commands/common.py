@@ -4,9 +4,10 @@ how a usage error ends."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -105,10 +106,8 @@ def graded_for(out: Path, course_file: Path | None, assignment: str | None) -> N
     from grader.batch.overrides import same_course
 
     course_of(course_file, assignment)
-    try:
+    with usage_errors(NoHistory):
         same_course(out, course_file, assignment)
-    except NoHistory as exc:
-        usage_exit(str(exc))
 
 
 def speak_course_language(language: str | None) -> None:
@@ -217,6 +216,15 @@ def no_daemon_option(command: Callable[..., None]) -> Callable[..., None]:
 def usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
+
+
+@contextlib.contextmanager
+def usage_errors(*kinds: type[Exception]) -> Iterator[None]:
+    """One of ``kinds`` raised in the block ends the command as a usage error: its message."""
+    try:
+        yield
+    except kinds as exc:
+        usage_exit(str(exc))
 
 
 class Graded(SystemExit):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -22,11 +21,9 @@ from grader.commands.common import (
     limits_of,
     out_option,
     similarity_report,
+    usage_errors,
     usage_exit,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group("course")
@@ -105,15 +102,13 @@ def notebooks_command(
 
     if unknown_topic(topics):
         usage_exit(unknown_topic(topics))
-    try:
+    with usage_errors(LeakFound):
         written = write_handouts(
             out=out,
             topics=list(topics) or list(TOPICS),
             allowed=frozenset(allowed),
             step=lambda what: progress_line(sys.stderr, what),
         )
-    except LeakFound as exc:
-        usage_exit(str(exc))
     for path in written:
         click.echo(str(path))
 
@@ -134,7 +129,7 @@ def release_command(
 
     course, chosen = course_of(course_file, assignment)
     topics = assignment_topics(chosen, ())
-    try:
+    with usage_errors(FileExistsError, LeakFound):
         write_release(
             out,
             topics,
@@ -143,8 +138,6 @@ def release_command(
             language=course.language_of(chosen) if course else None,
             points=split_of(chosen) if chosen else None,
         )
-    except (FileExistsError, LeakFound) as exc:
-        usage_exit(str(exc))
     click.echo(_("release written to %(out)s") % {"out": out})
 
 
@@ -188,7 +181,9 @@ def gradescope_command(
 
     limits = limits_of(ctx, course)
     exercises = chosen.exercises if chosen is not None else ()
-    try:  # with an assignment, Gradescope scores out of its points, late as grade batch counts it
+    with usage_errors(
+        AutograderProblem
+    ):  # with an assignment, Gradescope scores out of its points, late as grade batch counts it
         config = Config(
             options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
             hidden_visibility=hidden_visibility,
@@ -198,8 +193,6 @@ def gradescope_command(
             assignment=assignment_fields(chosen),
         )
         written = build_autograder(out, config)
-    except AutograderProblem as exc:
-        usage_exit(str(exc))
     click.echo(_("autograder written to %(out)s") % {"out": written})
 
 

@@ -27,9 +27,10 @@ def engine_status_command() -> None:
     import os
 
     from grader.apps import engines
+    from grader.apps.daemon import engine_env, identity
 
     found, warming = engines.engines(dict(os.environ))
-    key = engines.current_key(dict(os.environ))
+    key = identity(engine_env(dict(os.environ)))
     for engine in found:
         click.echo(_engine_line(engine, key))
     for lock in warming:

@@ -26,6 +26,7 @@ from grader.commands.common import (
     on_new_engine,
     on_warm_engine,
     speak_course_language,
+    usage_errors,
     usage_exit,
 )
 
@@ -101,10 +102,8 @@ def check_command(
     )
     options, split = _in_course(ctx, options, course_file, assignment)
     topics, exercises = options.selection.topics, options.selection.exercises
-    try:  # a mistyped path, topic, exercise or -k answers before torch is imported
+    with usage_errors(Unusable):  # a mistyped path, topic, exercise or -k answers before torch is imported
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
-    except Unusable as exc:
-        usage_exit(str(exc))
     from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
 
@@ -291,10 +290,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool, course_file: Path | 
         usage_exit(
             _("no such folder: %(path)s (grade next takes a folder shaped like exercises/)") % {"path": path}
         )
-    try:
+    with usage_errors(Unusable):
         preflight(path, ())
-    except Unusable as exc:
-        usage_exit(str(exc))
     from grader.engine.worker.sandbox import gpu_present
     from grader.engine.worker.workers import prestart
 
@@ -352,7 +349,7 @@ def hint_command(exercise: str | None, restart: bool, course_file: Path | None) 
     from grader.apps import hints
     from grader.engine.selection import UsageProblem as Unusable
 
-    try:
+    with usage_errors(Unusable):
         if restart:
             hints.reset_hints(exercise)
             click.echo(
@@ -363,8 +360,6 @@ def hint_command(exercise: str | None, restart: bool, course_file: Path | None) 
         if exercise is None:
             usage_exit(_("name the exercise: grade hint softmax"))
         hint = hints.next_hint(exercise)
-    except Unusable as exc:
-        usage_exit(str(exc))
     click.echo(
         _("hint %(level)d/%(total)d for %(exercise)s: %(text)s")
         % {"level": hint.level, "total": hint.total, "exercise": exercise, "text": hint.text}
@@ -390,10 +385,8 @@ def solution_command(exercise: str, course_file: Path | None) -> None:
     from grader.apps import hints
     from grader.engine.selection import UsageProblem as Unusable
 
-    try:
+    with usage_errors(Unusable):
         click.echo(hints.solution(exercise))
-    except Unusable as exc:
-        usage_exit(str(exc))
 
 
 @click.command("reset")
@@ -409,10 +402,8 @@ def reset_command(exercise: str, path: Path, course_file: Path | None) -> None:
 
     if not path.is_dir():
         usage_exit(_("no such folder: %(path)s") % {"path": path})
-    try:
+    with usage_errors(Unusable):
         done = reset(path, exercise)
-    except Unusable as exc:
-        usage_exit(str(exc))
     click.echo(
         _("%(exercise)s in %(target)s is the original stub again; what the file held is in %(saved)s")
         % {"exercise": exercise, "target": done.target, "saved": done.saved}

@@ -11,6 +11,7 @@ import click
 from grader.base.i18n import _
 from grader.commands.common import (
     out_option,
+    usage_errors,
     usage_exit,
 )
 
@@ -41,7 +42,7 @@ def override_command(
 
     if sum((points is not None, excuse, clear)) != 1:
         usage_exit(_("give one of --points, --excuse or --clear"))
-    try:
+    with usage_errors(NoHistory, OverrideProblem):
         click.echo(
             record_override(
                 out=out,
@@ -54,8 +55,6 @@ def override_command(
                 note=note,
             )
         )
-    except (NoHistory, OverrideProblem) as exc:
-        usage_exit(str(exc))
 
 
 @click.command("mark")
@@ -94,7 +93,7 @@ def mark_command(
     from grader.batch.exports import NoHistory
     from grader.batch.marking import MarkProblem, MarkRequest, read_sheet, record_marks
 
-    try:
+    with usage_errors(NoHistory, MarkProblem):
         if sheet is not None:
             if student or item or points is not None or rubric or comment or note:
                 usage_exit(_("--from takes the marks from the sheet: give no STUDENT, ITEM or mark options"))
@@ -105,8 +104,6 @@ def mark_command(
             ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
             requests = [MarkRequest(student, item, points, ids, comment, note, why=why)]
         click.echo(record_marks(out, requests, by))
-    except (NoHistory, MarkProblem) as exc:
-        usage_exit(str(exc))
 
 
 @click.command("inquiry")
@@ -137,7 +134,7 @@ def inquiry_command(
     from grader.batch import marking
     from grader.batch.exports import NoHistory
 
-    try:
+    with usage_errors(NoHistory, marking.MarkProblem):
         if listing:
             click.echo(marking.list_inquiries(out, everything))
         elif student is None or (resolve == (text is not None)):
@@ -148,5 +145,3 @@ def inquiry_command(
             usage_exit(_("opening an inquiry takes --item and --text (--points belongs to --resolve)"))
         else:
             click.echo(marking.open_inquiry(out, student, item, text or "", by))
-    except (NoHistory, marking.MarkProblem) as exc:
-        usage_exit(str(exc))

@@ -32,10 +32,6 @@ class CourseError(ValueError):
     """The course file cannot be used; the message names the file and the key, on one line."""
 
 
-def _choices(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(f"`{v}`" for v in values)
-
-
 @dataclass(frozen=True)
 class LatePolicy:
     """``[assignments.NAME.late]``: an assignment's late policy."""
@@ -122,7 +118,7 @@ class Assignment:
     )
     kind_weights: dict[str, float] = setting(
         "table",
-        f"how an exercise's points spread over its checks' kinds ({_choices(KINDS)})",
+        f"how an exercise's points spread over its checks' kinds ({', '.join(f'`{k}`' for k in KINDS)})",
         {},
         shown="`1` each",
         carried=("RELEASE.json points", "gradescope.json kind_weights"),

@@ -9,22 +9,13 @@ The penalty is grader/batch/standing.py's :func:`late_penalty`, the one rule; th
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from grader.base import grades
 from grader.batch.lms.base import name_key, name_keys
 from grader.batch.standing import late_penalty
 from grader.gradescope.config import Config
-
-
-def submitted_at(metadata: dict[str, Any]) -> datetime | None:
-    """When Gradescope took the submission (an aware time), None where it does not say."""
-    try:
-        found = datetime.fromisoformat(str(metadata.get("created_at")))
-    except ValueError:
-        return None
-    return found if found.tzinfo is not None else None
+from grader.gradescope.quota import zoned
 
 
 def _spellings(user: Any) -> set[str]:
@@ -46,7 +37,9 @@ def extended(config: Config, metadata: dict[str, Any]) -> str:
 
 def penalised(results: dict[str, Any], config: Config, metadata: dict[str, Any]) -> dict[str, Any]:
     """``results`` after the assignment's late policy, saying so; as they are where it takes nothing."""
-    late = late_penalty(config, extended(config, metadata), submitted_at(metadata), late_marker=False)
+    late = late_penalty(
+        config, extended(config, metadata), zoned(metadata.get("created_at")), late_marker=False
+    )
     if not results.get("tests") or not late.words:
         return results
     # no figure: the total may be held back until publication (run.py summary)

@@ -29,7 +29,7 @@ class Decision:
     previous: dict[str, Any] | None = None  # the latest previous results (carried forward)
 
 
-def _time(value: Any) -> datetime | None:
+def zoned(value: Any) -> datetime | None:
     """An ISO time with its zone (``Z``, ``+00:00``, ``-05:00``); None without one (aware times
     compare as instants, whatever their zones)."""
     try:
@@ -42,7 +42,7 @@ def _time(value: Any) -> datetime | None:
 def _order(submission: dict[str, Any]) -> tuple[bool, datetime]:
     """A submission's place in time: by the instant it was made, whatever zone wrote it (a
     fall-back hour's 01:10-05:00 is after its 01:50-04:00); one without a readable time first."""
-    at = _time(submission.get("submission_time"))
+    at = zoned(submission.get("submission_time"))
     return (at is not None, at.astimezone(timezone.utc) if at else datetime.min.replace(tzinfo=timezone.utc))
 
 
@@ -56,16 +56,16 @@ def _counted(metadata: dict[str, Any]) -> tuple[list[datetime], dict[str, Any] |
     latest = latest if isinstance(latest, dict) else None
     mark = ((latest or {}).get("extra_data") or {}).get(KEY) if latest else None
     if isinstance(mark, dict) and isinstance(mark.get("counted"), list):
-        times = [_time(t) for t in mark["counted"]]
+        times = [zoned(t) for t in mark["counted"]]
     else:
-        times = [_time(s.get("submission_time")) for s in earlier if s.get("autograder_error") is not True]
+        times = [zoned(s.get("submission_time")) for s in earlier if s.get("autograder_error") is not True]
     return sorted(t for t in times if t is not None), latest
 
 
 def decide(limits: SubmissionLimits, metadata: dict[str, Any]) -> Decision:
     """Whether this submission counts under ``limits`` (the course's policy: grader/course/quota.py),
     and if not, when the next one does."""
-    now = _time(metadata.get("created_at")) or datetime.now().astimezone()
+    now = zoned(metadata.get("created_at")) or datetime.now().astimezone()
     counted, previous = _counted(metadata)
     verdict = policy.decide(limits, counted, now)
     return Decision(verdict.counts, now, tuple(counted), verdict.next_at, previous)

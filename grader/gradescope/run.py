@@ -47,18 +47,9 @@ INTERNAL_ERROR = "the autograder hit an internal error (not your code's fault); 
 
 def _set_modes(folder: Path, readable: bool) -> None:
     """Root owns everything below ``folder``; others may read it (``readable``) or nothing."""
-    as_root = os.geteuid() == 0
     for top, dirs, files in os.walk(folder):
         for path in [Path(top)] + [Path(top) / name for name in dirs + files]:
-            if path.is_symlink():
-                continue
-            if as_root:
-                os.chown(path, 0, 0)
-            executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
-            if readable:
-                os.chmod(path, 0o755 if executable else 0o644)
-            else:
-                os.chmod(path, 0o700 if executable else 0o600)
+            _root_only(path, readable)
 
 
 def fresh_results_folder(results: Path) -> None:
@@ -79,14 +70,16 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _root_only(path: Path) -> None:
-    """``path`` itself (not what is below it) for root alone."""
+def _root_only(path: Path, readable: bool = False) -> None:
+    """``path`` itself (not what is below it; a link left as it is) root's: others may read it
+    (``readable``) or nothing."""
     if path.is_symlink():
         return
     if os.geteuid() == 0:
         os.chown(path, 0, 0)
     executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
-    os.chmod(path, 0o700 if executable else 0o600)
+    modes = (0o755, 0o644) if readable else (0o700, 0o600)  # (a folder or executable, another file)
+    os.chmod(path, modes[0] if executable else modes[1])
 
 
 def harden(paths: Paths) -> None:

@@ -11,6 +11,7 @@ import builtins
 import pytest
 import torch
 
+from grader import keys_docs
 from grader.authoring import subset_review
 from grader.engine.subset import check as subset_check
 from grader.engine.subset import rules
@@ -155,6 +156,8 @@ def test_the_member_lists_advice_is_in_the_learners_language(monkeypatch, dotted
 
 @pytest.mark.unit
 def test_the_docs_policy_table_is_generated_from_the_code():
-    assert subset_review.docs_text() == subset_review.DOCS.read_text(encoding="utf-8"), (
-        "docs/sandbox.md's policy table is stale: run python -m grader.authoring.subset_review docs"
+    page = keys_docs.DOCS / "sandbox.md"
+    assert keys_docs.pages()[page] == page.read_text(encoding="utf-8"), (
+        "docs/sandbox.md's policy table is stale: run python -m grader.keys_docs"
     )
+    assert subset_review.table() in page.read_text(encoding="utf-8")

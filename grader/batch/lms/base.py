@@ -1,10 +1,6 @@
-"""What every LMS module shares: a bulk download's name, the roster read from the LMS's
-export, and the one answer to "what grade does this student get" that every output uses.
-
-An LMS module (``canvas.py``, ``moodle.py``, ``plain.py`` beside this file) gives one object
-named ``LMS`` that satisfies :class:`Lms`; :mod:`grader.batch.lms` finds them by listing the
-package, so a new LMS is one new file.
-"""
+"""What every LMS module (:mod:`grader.batch.lms`) shares: a bulk download's name, the roster read
+from the LMS's export, and the one answer to "what grade does this student get" that every output
+uses."""
 
 from __future__ import annotations
 
