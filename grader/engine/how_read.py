@@ -43,7 +43,8 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     if not source:
         return
     exercises = subset.exercises_of(topic)
-    subset_twins.charge(result, subset_twins.twins(sources, file, source, rules, wanted, exercises), file)
+    found = subset_twins.twins(sources, file, source, rules, wanted, exercises, subset.contracts_of(topic))
+    subset_twins.charge(result, found, file)
     try:  # a clock of its own
         helpers, params = over_data.helpers_of(sources, file), over_data.stated(topic)
         loops = over_data.loops(source, vectorised, exercises, helpers, file, params, how.counts)

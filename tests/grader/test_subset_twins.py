@@ -17,6 +17,7 @@ from fair_code import FAIR
 from helpers import REPO, run_grade
 
 from grader.base.topics import available_topics, exercises
+from grader.engine.subset import submission as subset
 from grader.engine.subset import twins as subset_twins
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
@@ -458,7 +459,7 @@ def rules(topic: str) -> dict:
 
 
 def charged(topic: str, source: str) -> dict:
-    return subset_twins.written(source, rules(topic), exercises(topic))
+    return subset_twins.written(source, rules(topic), exercises(topic), subset.contracts_of(topic))
 
 
 @pytest.mark.unit
@@ -570,6 +571,33 @@ def test_a_twin_of_both_past_another_exercises_definition_is_charged_to_the_call
     )
     found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
     assert {"log_softmax", "cross_entropy"} <= set(found), found
+
+
+# another exercise called with an argument its stub does not declare: that code is the caller's own
+# (attacks118b's 09, 37, 50: the twin behind a keyword of the callee, allowed in its own list)
+BEYOND_THE_CONTRACT = {
+    "relu(x, _band=True)": (
+        "mlp",
+        "hard_sigmoid_from_relus",
+        "def relu(x, _band=False):\n    return torch.clamp(x + 0.5, 0, 1) if _band else (x + x.abs()) / 2\n\n\n"
+        "def hard_sigmoid_from_relus(x):\n    return relu(x, _band=True)\n",
+    ),
+    "log_softmax(x, 1, target=t)": (
+        "losses",
+        "cross_entropy",
+        "def log_softmax(x, dim=-1, target=None):\n    ls = x - x.logsumexp(dim, keepdim=True)\n"
+        "    return ls if target is None else F.nll_loss(ls, target)\n\n\n"
+        "def cross_entropy(logits, target):\n    return log_softmax(logits, 1, target=target)\n",
+    ),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("case", sorted(BEYOND_THE_CONTRACT))
+def test_another_exercise_called_beyond_its_stubs_parameters_is_the_callers_code(case):
+    topic, exercise, snippet = BEYOND_THE_CONTRACT[case]
+    found = charged(topic, solution(topic) + "\n" + IMPORTS + "\n\n" + snippet)
+    assert exercise in found, found
 
 
 @pytest.mark.unit
@@ -704,3 +732,32 @@ def test_one_exercise_graded_alone_is_charged_as_in_its_file_and_reads_only_its_
     assert points["matmul"][0] == 0.0 and points["matmul"][2] == "twin", points
     assert points["row_normalize"][0] < points["row_normalize"][1], points  # its loop: the vectorised clause
     assert points["accuracy"][0] == points["accuracy"][1], points
+
+
+# a helper package's __init__ passing the twin on (attacks118b's 39, 43, 49): read through to it
+PASSED_ON = {
+    "from .deep import C": (
+        "from .deep import C\n",
+        "import torch.nn.functional as G\nC = G.cross_entropy\n",
+    ),
+    "from pkgm.deep import C": (
+        "from pkgm.deep import C\n",
+        "import torch.nn.functional as G\nC = G.cross_entropy\n",
+    ),
+    "an import of the twin itself": (
+        "from .deep import C\n",
+        "from torch.nn.functional import cross_entropy as C\n",
+    ),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("case", sorted(PASSED_ON))
+def test_a_twin_a_helper_packages_init_passes_on_is_read(case):
+    init, deep = PASSED_ON[case]
+    own = "from pkgm import C\n\n\ndef cross_entropy(logits, target):\n    return C(logits, target)\n"
+    sources = {"losses.py": own, "pkgm/__init__.py": init, "pkgm/deep.py": deep}
+    found = subset_twins.twins(
+        sources, "losses.py", own, rules("losses"), {"cross_entropy"}, exercises("losses")
+    )
+    assert "cross_entropy" in found, found

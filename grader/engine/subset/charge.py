@@ -35,7 +35,7 @@ import ast
 import bisect
 import builtins
 import collections
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from grader.base.i18n import N_
@@ -109,12 +109,17 @@ def closure(
 
 
 def reachable(
-    source: str, wanted: Collection[str], exercises: Collection[str], apart: Collection[str] = ()
+    source: str,
+    wanted: Collection[str],
+    exercises: Collection[str],
+    apart: Collection[str] = (),
+    contracts: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[ast.Module, dict[str, list[ast.AST]], dict[str, dict[int, str]]] | None:
     """``source``'s tree, {exercise: the nodes of its reachable code} for each of ``wanted``
     among ``exercises`` (:mod:`grader.engine.subset.reach`: the learner's code it may run, another
     exercise's definition too) and {exercise: {id of a node it reaches only through the definition
-    of another of ``apart``: that one}}; None when it does not parse or its scopes cannot be read.
+    of another of ``apart``: that one}} (one of ``contracts``, {exercise: its stub's parameters}, only
+    through a call passing those); None when it does not parse or its scopes cannot be read.
     Raises :class:`parsed.OverBudget` past the reading's clock."""
     tree = parsed.tree(source)
     if tree is None:
@@ -125,7 +130,8 @@ def reachable(
     if units is None or scopes is None:
         return None
     chosen = sorted(set(wanted) & set(exercises))
-    return tree, *subset_reach.reached_apart(scopes, units, chosen, set(apart) & set(exercises), clock)
+    apart = set(apart) & set(exercises)
+    return tree, *subset_reach.reached_apart(scopes, units, chosen, apart, clock, contracts or {})
 
 
 @dataclass(frozen=True)

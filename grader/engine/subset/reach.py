@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import collections
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from grader.base.i18n import N_
@@ -53,6 +53,7 @@ class Pieces:
         clock: parsed.Clock | None = None,
         by_use: bool = False,
         apart: Collection[str] = (),
+        contracts: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.scopes = scopes
         self.by_use = by_use  # a plain class made reaches its shell and special methods, not every method
@@ -71,9 +72,15 @@ class Pieces:
                 self.binders[name].append(i)
             self.of_unit.append(self._cut(unit))
         self.apart = set(apart)
+        # {function exercise of ``apart``: its stub's parameters}: its code is its own only through
+        # a call passing those (an argument beyond them is the caller's own use of that code)
+        self.contracts = {e: tuple(p) for e, p in (contracts or {}).items() if e in self.apart}
         # (what is called, how many arguments) -> the exercise of ``apart`` defined as that call
         self.forwards = {f: e for e in self.apart if (f := self._forwarded(e)) is not None}
         self._through: dict[int, dict[int, str]] = {}
+        self._claimed: dict[
+            int, set[int]
+        ] = {}  # pieces a piece reaches by another exercise's name, not its call
 
     def _cut(self, unit: Unit) -> list[int]:
         node = unit.definition
@@ -128,12 +135,20 @@ class Pieces:
         return isinstance(func, ast.Name) and self.scopes.module_level(func)
 
     def _forward_of(self, node: ast.AST) -> str | None:
-        """The exercise of ``apart`` the call ``node`` is, made as that exercise's definition makes it."""
-        if not isinstance(node, ast.Call) or node.keywords or not self._module_callee(node.func):
+        """The exercise of ``apart`` the call ``node`` is: one of :attr:`contracts` called by its
+        name with its stub's parameters only, or made as an exercise's definition makes it."""
+        if not isinstance(node, ast.Call) or not self._module_callee(node.func):
             return None
-        if any(isinstance(a, ast.Starred) for a in node.args):
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             return None
-        return self.forwards.get((ast.dump(node.func), len(node.args)))
+        named = node.func.id if isinstance(node.func, ast.Name) else None
+        if named in self.contracts:
+            params = self.contracts[named]
+            fits = len(node.args) <= len(params) and {k.arg for k in node.keywords} <= set(
+                params[len(node.args) :]
+            )
+            return named if fits else None
+        return None if node.keywords else self.forwards.get((ast.dump(node.func), len(node.args)))
 
     # -- what a piece reaches -----------------------------------------------------------------
     def through(self, piece: int) -> dict[int, str]:
@@ -151,7 +166,7 @@ class Pieces:
                 if isinstance(n, ast.Call) and id(n) in calls
                 for sub in parsed.walk(n.func)
             }
-            self._through[piece] = {}
+            self._through[piece], self._claimed[piece] = {}, set()
             for node in self.nodes(piece):
                 if id(node) in callees and isinstance(node, ast.Name):
                     self._through[piece].update(dict.fromkeys(self._read(node), callees[id(node)]))
@@ -159,6 +174,8 @@ class Pieces:
                     continue
                 elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     found |= self._read(node)
+                    if node.id in self.contracts:  # called otherwise, or held: the caller's own use
+                        self._claimed[piece] |= self._read(node)
                 elif isinstance(node, ast.Attribute):
                     found |= self._methods(node)
                 elif isinstance(node, ast.Call) and _computed_name(node):
@@ -267,8 +284,9 @@ class Pieces:
                     self.clock.check(N_("the module's reachable code"))
                 piece = queue.popleft()
                 whose = {**self.through(piece), **dict.fromkeys(self.edges(piece), owners[piece])}
+                claimed = self._claimed[piece]
                 for other in sorted(whose.keys() - owners.keys()):
-                    theirs = apart.get(other, whose[other])
+                    theirs = whose[other] if other in claimed else apart.get(other, whose[other])
                     if theirs == owners[piece]:
                         owners[other] = theirs
                         queue.append(other)
@@ -322,9 +340,10 @@ def reached_apart(
     exercises: Collection[str],
     apart: Collection[str],
     clock: parsed.Clock,
+    contracts: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[dict[str, list[ast.AST]], dict[str, dict[int, str]]]:
     """:func:`reached`, and for each exercise {id of a node it reaches only through the definition
     of another exercise among ``apart``: that exercise} (whose list judges that code)."""
-    pieces = Pieces(scopes, units, clock, apart=apart)
+    pieces = Pieces(scopes, units, clock, apart=apart, contracts=contracts)
     read = {e: pieces.reached(e) for e in exercises}
     return {e: nodes for e, (nodes, _) in read.items()}, {e: through for e, (_, through) in read.items()}

@@ -26,7 +26,7 @@ import ast
 import fnmatch
 import functools
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from grader.base.i18n import N_, _
@@ -197,11 +197,14 @@ def _hit(node: ast.AST, rules: tuple[_Rule, ...], scopes: Scopes, up: dict[ast.A
 
 
 def written(
-    source: str, rules: Mapping[str, tuple[_Rule, ...]], exercises: Collection[str]
+    source: str,
+    rules: Mapping[str, tuple[_Rule, ...]],
+    exercises: Collection[str],
+    contracts: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Written]:
     """{exercise: the first off-limits function its reachable code names} (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    read = reachable(source, rules, exercises, rules) if rules else None
+    read = reachable(source, rules, exercises, rules, contracts) if rules else None
     return {} if read is None else written_in(*read, rules)
 
 
@@ -221,6 +224,7 @@ def written_in(
     rules: Mapping[str, tuple[_Rule, ...]],
     helpers: Mapping[str, str] | None = None,
     read: frozenset[str] = frozenset(),
+    here: str = "",
 ) -> dict[str, Written]:
     """:func:`written` on a reading already made (:func:`subset_charge.reachable`: ``through``, the
     code an exercise reaches only through another's definition, that one's); ``helpers``:
@@ -231,13 +235,13 @@ def written_in(
     scopes, up = subset_readings.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
         return found
-    owners, unrun = _owners(tree, frozenset(rules)), subset_dead.dead(tree)
+    unrun = subset_dead.dead(tree)
     for exercise, nodes in reached.items():
         if exercise not in rules:
             continue
         hits = []
         for node in (n for n in nodes if id(n) not in unrun):  # a branch that cannot run charges nothing
-            owner = owners.get(id(node)) or through.get(exercise, {}).get(id(node), exercise)
+            owner = through.get(exercise, {}).get(id(node), exercise)
             if _hit(node, rules[exercise], scopes, up) and (
                 owner == exercise or _hit(node, rules[owner], scopes, up)
             ):
@@ -246,7 +250,7 @@ def written_in(
             line, node = min(hits, key=lambda hit: hit[0])
             found[exercise] = Written(exercise, _text(node), line)
         elif helpers:
-            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, read)
+            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, read, here)
     return found
 
 
@@ -257,17 +261,22 @@ def _in_helpers(
     rules: tuple[_Rule, ...],
     helpers: Mapping[str, str],
     read: frozenset[str],
+    here: str = "",
 ) -> dict[str, Written]:
     """The first twin of ``exercise`` in the functions of the submission's helper files that
-    its reachable code names (``from helper import f``, ``helper.f``), read with their own
-    reachable code."""
+    its reachable code names (``from helper import f``, ``helper.f``; in the helper file ``here``, the
+    names it imports: ``from .deep import f``), read with their own reachable code."""
     named = {
         path
         for node in nodes
         if isinstance(node, (ast.Name, ast.Attribute))
         for path in _paths(scopes.meanings(node))
     }
-    for path in sorted(named):
+    imports = {path: n.lineno for n in nodes if isinstance(n, ast.ImportFrom) for path in _imported(n, here)}
+    twin = next((p for p in sorted(imports) if any(r.matches_path(p) for r in rules)), None)
+    if twin is not None:  # the helper file imports the twin itself (``from torch.distributions import ...``)
+        return {exercise: Written(exercise, twin, imports[twin], here)}
+    for path in sorted(named | imports.keys()):
         found = parsed.module_file(path, helpers)
         if found is None or len(found[1]) != 1 or path in read:
             continue
@@ -275,10 +284,21 @@ def _in_helpers(
         reading = reachable(helpers[file], [name], [name])
         if reading is None:
             continue
-        inner = written_in(*reading, {name: rules}, helpers, read | {path}).get(name)
+        inner = written_in(*reading, {name: rules}, helpers, read | {path}, file).get(name)
         if inner is not None:
             return {exercise: Written(exercise, inner.name, inner.line, inner.file or file)}
     return {}
+
+
+def _imported(node: ast.ImportFrom, here: str) -> list[str]:
+    """The dotted paths ``from m import f`` names (a relative ``from .m`` as the package path it
+    denotes in the helper file ``here``): a package's ``__init__`` passing a name on is read through."""
+    package = here.split("/")[:-1]  # pkg/__init__.py and pkg/mod.py: in package pkg
+    if node.level and (not here or node.level - 1 > len(package)):
+        return []
+    base = package[: len(package) - (node.level - 1)] if node.level else []
+    base += node.module.split(".") if node.module else []
+    return [".".join([*base, alias.name]) for alias in node.names]
 
 
 def twins(
@@ -288,6 +308,7 @@ def twins(
     rules: Mapping[str, tuple[_Rule, ...]],
     wanted: Collection[str],
     exercises: Collection[str],
+    contracts: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Written]:
     """{exercise of ``wanted``: the first off-limits function its reachable code names} in the
     topic's ``file`` as graded (``source``, its refused lines stubbed) among the submission's
@@ -295,7 +316,7 @@ def twins(
     table another exercise's call fills is read too: :mod:`subset_changes`). Where the reading
     gives up, a module a list names whole is charged wherever it is named (:func:`imported_anywhere`)."""
     try:  # the reading's verdict came first, within the same clock
-        read = reachable(source, wanted, exercises, rules) if wanted else None
+        read = reachable(source, wanted, exercises, rules, contracts) if wanted else None
     except parsed.OverBudget:
         read = None
     if read is None:
@@ -352,25 +373,6 @@ def _each_named(source: str) -> Iterator[tuple[int, str, list[str]]]:
             paths = _named(node, up.get(node), scopes)[0]
             if paths:
                 yield getattr(node, "lineno", 0), _text(node), paths
-
-
-@functools.lru_cache(maxsize=32)
-def _owners(tree: ast.Module, ruled: frozenset[str]) -> dict[int, str]:
-    """{id of a node: the exercise whose definition holds it} for the exercises with rules of
-    their own: a caller reaching one is charged with what both lists put off limits (the other
-    exercise's allowed code is allowed to it: ``relu`` by ``torch.clamp`` in
-    ``hard_sigmoid_from_relus``, and so is the code it alone reaches, relu's own autograd Function;
-    its twin is the caller's too: ``F.log_softmax`` in ``log_softmax`` for ``cross_entropy``)."""
-    found: dict[int, str] = {}
-    for stmt in tree.body:
-        names = {t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)}
-        names |= (
-            {stmt.name} if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else set()
-        )
-        owner = next(iter(sorted(names & ruled)), None)
-        if owner is not None:
-            found |= {id(node): owner for node in parsed.walk(stmt)}
-    return found
 
 
 def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None:
