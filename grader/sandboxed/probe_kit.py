@@ -1,14 +1,10 @@
 """Tools that probes use inside the worker (the untrusted process).
 
 A probe is a small function from a hidden suite, shipped to the worker as source and
-called as ``probe(mod, *args)`` with ``mod`` the submitted module. Its namespace holds
+called as ``probe(mod, *args)`` with ``mod`` the submitted module; its namespace holds
 ``torch``, ``nn``, ``F``, ``math`` and this module as ``kit``. Probes return plain data;
-the judging happens back in the trusted process.
-
-The recorders here run next to submitted code, so they are teaching checks, not
-security: the values a submission returns are always judged as well, and a submission that
-reaches into this module is refused on the trusted side (:mod:`grader.engine.subset.submission`). The module is
-read-only once loaded (``kit.ops_used = ...`` raises), which only makes tampering harder.
+the judging happens back in the trusted process. The recorders here are teaching checks, not
+security (docs/sandbox.md, the zygote's table: "a submission forges the 'how' evidence").
 """
 
 from __future__ import annotations
