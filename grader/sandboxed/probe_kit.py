@@ -114,15 +114,8 @@ class _FunctionRecorder(TorchFunctionMode):
             raise
 
 
-# -- off-limits ops, replaced at the dispatcher ---------------------------------------------
-# The recorders above are thread-local: code that runs the twin in a thread torch starts in C++
-# (torch.utils.throughput_benchmark) is invisible to them. So while a graded call runs, the
-# off-limits ops are replaced for every thread at the dispatcher, where graded code cannot reach:
-# a replaced op notes that it was called and gives NaN (zeros for integers) of the right shape,
-# or raises where no shape can be had; the call's result is then replaced by OFF_LIMITS_MARK,
-# judged on the trusted side (grader.checks.judging.judge). They stay replaced until the probe's answer
-# is plain data (:func:`answering`): code that runs after the call (a finalizer, a method of its
-# result) finds the twin giving NaN as the call did.
+# -- off-limits ops, replaced at the dispatcher for every thread while a graded call runs, and
+# until its answer is plain data (:func:`answering`): docs/engine.md, "No-twin checks".
 
 OFF_LIMITS_MARK = "<off limits: "
 STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with

@@ -60,9 +60,8 @@ class _CloneArgs(ctypes.Structure):
 
 def fork_isolated(namespaces: int = NAMESPACES) -> int:
     """``os.fork()``, the child born in a user, network, IPC, mount and pid namespace of its own,
-    in which it is pid 1; it then calls :func:`settle`. One fork of the zygote's image (~9 ms)
-    where ``unshare()`` then ``fork()`` took two (~18 ms: a new pid namespace holds only the
-    unsharing process's next child). Done as ``os.fork`` does it, with Python's fork hooks and
+    in which it is pid 1; it then calls :func:`settle` (the cost: docs/sandbox.md, the zygote's
+    table). Done as ``os.fork`` does it, with Python's fork hooks and
     the GIL held (``ctypes.PyDLL``). The raw syscall skips glibc's fork: its ``pthread_atfork``
     handlers and lock resets do not run, which is safe only because the zygote is single-threaded
     (checked before it says ready: :func:`_unfit_to_fork`)."""

@@ -1,11 +1,8 @@
 """A module's top-level statements (those that share a line taken together: :class:`Unit`) and
-what each binds and reads in the module's scope: a function or class reads the module-level names
-its body and nested scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of
-the same name is not read), a statement binds what it assigns, defines or imports, and what it
-changes by assigning to an attribute or an item (``torch.backends.cuda.matmul.x = ...`` changes
-that member of torch: a dotted path, :data:`PATH`), and what it may change otherwise
-(:mod:`grader.engine.subset.changes`). The graph :mod:`grader.engine.subset.charge` and
-:mod:`grader.engine.subset.reach` walk."""
+what each binds and reads in the module's scope (the compiler's own symbol table, :mod:`symtable`),
+an assignment to an attribute or an item changing a dotted path (:data:`PATH`): the graph
+:mod:`grader.engine.subset.charge` and :mod:`grader.engine.subset.reach` walk (docs/sandbox.md,
+"The graded subset")."""
 
 from __future__ import annotations
 
