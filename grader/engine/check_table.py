@@ -1,11 +1,7 @@
-"""Each topic's checks as a table, so that an untouched stub is reported without pytest or torch.
-
-The first grading of a stub collects the suite and caches the table (:func:`remember`) in the
-user's own cache folder; later runs read it (:func:`cached`), keyed by :mod:`grader.base.depends` and
-Python's version, so a stale table is never read. The cache decides only how an untouched stub is
-reported: a stub scores nothing either way. A stub's results (:func:`not_started`) and what a
-public-only run leaves hidden (:func:`hidden_kinds`) are made here, from rows, for the engine's
-collected suite and the cache alike: docs/engine.md, "An untouched stub is reported from a table".
+"""Each topic's checks as a table, so that an untouched stub is reported without pytest or torch:
+cached in the user's own cache folder (:func:`remember`, :func:`cached`), the stub's results
+(:func:`not_started`) and what a public-only run leaves hidden (:func:`hidden_kinds`) made from
+rows (docs/engine.md, "An untouched stub is reported from a table").
 """
 
 from __future__ import annotations

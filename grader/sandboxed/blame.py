@@ -13,6 +13,7 @@ import ast
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, cast
@@ -108,19 +109,22 @@ def _foreign(value: Any) -> dict[str, str] | None:
     }
 
 
-def _named(root: Any, layer: Any) -> str:
-    """The dotted name of ``layer`` inside ``root`` ("features.3"), "" when it is not found."""
+def _submodules(root: Any) -> Iterator[tuple[str, Any]]:
+    """(dotted name, module) of each module inside ``root``, breadth first, read from dicts
+    (500 modules opened at most)."""
     todo, seen = [("", root)], 0
     while todo and seen < 500:
         prefix, module = todo.pop(0)
         seen += 1
         children = _fields(module).get("_modules")
         for name, child in (children if isinstance(children, dict) else {}).items():
-            path = f"{prefix}{name}"
-            if child is layer:
-                return path
-            todo.append((f"{path}.", child))
-    return ""
+            yield f"{prefix}{name}", child
+            todo.append((f"{prefix}{name}.", child))
+
+
+def _named(root: Any, layer: Any) -> str:
+    """The dotted name of ``layer`` inside ``root`` ("features.3"), "" when it is not found."""
+    return next((path for path, child in _submodules(root) if child is layer), "")
 
 
 def _layer(frames: list[tuple[FrameType, int]], submission_dir: str) -> dict[str, Any] | None:
@@ -212,27 +216,16 @@ def _spatial_layers(root: Any) -> list[list[Any]]:
     """The torch convolutions and poolings inside ``root`` (the module whose line raised), in
     registration order: [dotted name, type, {kernel_size, stride, padding}], read from dicts."""
     found: list[list[Any]] = []
-    todo, seen = [("", root)], 0
-    while todo and seen < 500 and len(found) < SPATIAL:
-        prefix, module = todo.pop(0)
-        seen += 1
-        children = _fields(module).get("_modules")
-        for name, child in (children if isinstance(children, dict) else {}).items():
-            kind = name_of(type(child)) if _is_module(child) else ""
-            torch_layer = str(_MODULE.__get__(type(child))).startswith("torch.nn.") if kind else False
-            if torch_layer and (kind.startswith("Conv") or ("Pool" in kind and "Adaptive" not in kind)):
-                fields = _fields(child)
-                settings = {k: fields[k] for k in ("kernel_size", "stride", "padding") if k in fields}
-                found.append(
-                    [
-                        f"{prefix}{name}",
-                        kind,
-                        {k: list(v) if type(v) is tuple else v for k, v in settings.items()},
-                    ]
-                )
-            elif kind:
-                todo.append((f"{prefix}{name}.", child))
-    return found[:SPATIAL]
+    for path, child in _submodules(root):
+        kind = name_of(type(child)) if _is_module(child) else ""
+        torch_layer = str(_MODULE.__get__(type(child))).startswith("torch.nn.") if kind else False
+        if torch_layer and (kind.startswith("Conv") or ("Pool" in kind and "Adaptive" not in kind)):
+            fields = _fields(child)
+            settings = {k: fields[k] for k in ("kernel_size", "stride", "padding") if k in fields}
+            found.append([path, kind, {k: list(v) if type(v) is tuple else v for k, v in settings.items()}])
+            if len(found) == SPATIAL:
+                break
+    return found
 
 
 def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:

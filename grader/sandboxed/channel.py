@@ -1,12 +1,7 @@
-"""The results channel between a worker and the trusted grader.
-
-Frames are ``MAGIC | nonce (16 bytes) | length (8 bytes, big-endian) | payload``.
-Payloads are plain data in :mod:`grader.sandboxed.codec`'s tagged format (tensors, numbers,
-strings, bytes, lists, tuples, dicts, ``torch.Size``/``dtype``/``device``): no pickle, so no
-code can ride along, and a malformed payload is refused whole. It replaced ``torch.save`` /
-``torch.load(weights_only=True)``, whose zip archive and unpickler cost ~0.5 ms a message
-(~0.07 ms of CPU per probe round trip now, both sides together). The reader caps the announced
-length and checks the nonce, so stray writes cannot pass for an answer.
+"""The results channel between a worker and the trusted grader: frames of ``MAGIC | nonce (16
+bytes) | length (8 bytes, big-endian) | payload``, the payload in :mod:`grader.sandboxed.codec`'s
+tagged format, no pickle; the reader caps the length and checks the nonce (docs/engine.md, "The
+probe protocol").
 """
 
 from __future__ import annotations

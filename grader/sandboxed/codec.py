@@ -1,13 +1,8 @@
 """The channel's payload: plain data as tagged bytes, built (:func:`encode`) and read
-(:func:`decode`) without pickle, in the format grader/sandboxed/codec_format.py states.
-
-What the encoder does not know (other types, subclasses of list or dict, sparse or meta tensors,
-nesting deeper than :data:`MAX_DEPTH`) raises :class:`CodecError`. The decoder trusts nothing:
-every length is checked against the bytes present before anything is allocated, every tag,
-dtype and device against its list, and a payload must be used up exactly; anything else raises
-:class:`CodecError`, never a half-built value. Decoded tensors are CPU tensors that own their
-(writable) memory, contiguous; what a probe's answer held as a view or a GPU tensor comes back
-as such a copy, as ``torch.load(map_location="cpu")`` gave a CPU tensor.
+(:func:`decode`) without pickle, in the format grader/sandboxed/codec_format.py states. What the
+encoder does not know, and any payload the decoder (which trusts nothing: lengths, tags, dtypes,
+devices, exact use) refuses, raises :class:`CodecError`, never a half-built value (docs/engine.md,
+"The probe protocol").
 """
 
 from __future__ import annotations

@@ -2,13 +2,8 @@
 
 Why giving each compiler-off wrapper itself as its twin, and an optimizer's ``step`` without
 its ``graph_break()`` calls (:func:`skip_graph_breaks`), changes nothing a probe sees:
-docs/engine.md, "Nothing imports ``torch._dynamo``". Where some other path still imports it, it is
-only slower.
-
-A step also first asks whether a CUDA graph is being captured, which on a CUDA build with a GPU
-initialises CUDA, CPU tensors or not: the driver's threads in the zygote (which must fork
-single-threaded) and a context in every trusted grading process. :func:`capture_check_when_initialised`
-asks only where CUDA is initialised already, as a capture needs it.
+docs/engine.md, "Nothing imports ``torch._dynamo``"; why a step's question whether a CUDA graph
+is being captured waits for CUDA (:func:`capture_check_when_initialised`): "On a machine with a GPU".
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""What torch starts on first use, started in a worker before it says ``booted``.
-
-Autograd's engine and, in a GPU's sandbox, CUDA's context and threads: outside every CPU clock
-of a submission (the import's starts at ``booted``), and before the seal, after which no thread
-can start. A GPU child's CUDA start costs ~0.25 s of CPU (H100): inside the import's clock it ran
-out topics' 0.25 s import limits (the reference scored 228/557 on CUDA).
+"""What torch starts on first use (autograd's engine; in a GPU's sandbox, CUDA's context and
+threads), started in a worker before it says ``booted`` and before the seal: outside every CPU
+clock of a submission (docs/engine.md, "On a machine with a GPU").
 """
 
 from __future__ import annotations

@@ -8,15 +8,11 @@ from grader.sandboxed import engines
 
 def warm_up(sympy: bool = True, backward: bool = True) -> None:
     """Pay the first-use costs of what probes use (the op recorders, the first conv, optimizer
-    step, RNN...) before ``booted``, under the start's deadline, which
-    stretches with the machine's load: the zygote once for all its children, a fresh worker for
-    itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
-    a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code").
-    Call after :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy`` (~0.2 s), no
-    backward is handed a gradient: torch imports sympy for it (grader/engine/worker/sympy_need.py).
-    Without ``backward``, autograd's engine is left unstarted (a zygote on a machine with a GPU:
-    its first backward counts the GPUs, which loads CUDA's driver, and starts a thread per GPU;
-    a child forked after either cannot use CUDA or autograd)."""
+    step, RNN...) before ``booted``, under the start's deadline: the zygote once for all its
+    children, a fresh worker for itself (docs/benchmark.md, "Behind the code"). Call after
+    :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy``, no backward is handed a gradient
+    (grader/engine/worker/sympy_need.py); without ``backward``, autograd's engine is left unstarted
+    (a GPU zygote: docs/engine.md, "On a machine with a GPU")."""
     import torch
     import torch.nn.functional as F
     from torch import nn

@@ -1,14 +1,9 @@
-"""What graded code reads of a GPU while it runs on the second device (:mod:`grader.sandboxed.stand_in`).
-
-On the stand-in every query graded code may make of its device answers as one GPU would
-(``torch.cuda``'s members the subset allows, ``torch.backends``' flags, a storage's device, the
-memory its tensors hold): code that branched on a query the stand-in answered otherwise (a
-*tell*: ``torch.cuda.device_count()`` 0 while a tensor said ``cuda:0``, a storage on the CPU,
-``memory_allocated()`` 0) did the right thing here and the wrong one on a real GPU, and correct
-GPU code (``torch.cuda.synchronize()``, ``pin_memory()``) raised here. Outside the stand-in each
-query is torch's own. :func:`show_a_gpu` binds the faces into ``torch.cuda`` and
-``torch.backends`` before the submission's first line, so a name it keeps (``from torch.cuda
-import is_available``) is the face too.
+"""What graded code reads of a GPU while it runs on the second device (:mod:`grader.sandboxed.stand_in`):
+on the stand-in every query graded code may make of its device answers as one GPU would, so no
+*tell* lets code branch otherwise than on a real GPU (docs/engine.md, "Device checks: the second
+device"); outside the stand-in each query is torch's own. :func:`show_a_gpu` binds the faces into
+``torch.cuda`` and ``torch.backends`` before the submission's first line, so a name it keeps
+(``from torch.cuda import is_available``) is the face too.
 """
 
 from __future__ import annotations

@@ -1,22 +1,12 @@
 """The builtins a submitted module runs with: ``getattr``, ``hasattr``, ``setattr`` and
-``delattr`` that refuse the names which lead to the grader.
+``delattr`` that hold a name computed at run time to the lists the static check holds a
+written-out name to (docs/sandbox.md, "The graded subset").
 
-:mod:`grader.engine.subset.submission` (trusted side) accepts a name computed at run time only in
-``getattr``, ``hasattr`` and ``setattr`` (``getattr(F, name)(x)``, ``setattr(self, f"fc{i}", layer)``),
-and accepts no way to reach these builtins' own namespace (no ``__builtins__``, frames, ``globals()``
-or dunder attributes), so these functions are what such a call runs. They hold the name to the
-lists the static check holds a written-out name to: on a module, the snapshot of reviewed members
-(:mod:`grader.sandboxed.subset_members`), and never a module as the result (its members would then
-be read by plain attributes, which nothing checks at run time); on any value, no dunder but the
-descriptive ones and graded code's own methods (:func:`_own_method`), nothing that leads to frames,
-namespaces or the grader's objects, no private name but of graded code's own objects (a library
-object's may evaluate strings: :mod:`grader.sandboxed.no_eval`). Modules and classes are never
-changed; an instance of graded code's class holds plain names only (:func:`_build_class`).
 A name is an exact ``str`` or refused: a subclass could answer the guard's questions itself (its
-``__eq__``, ``startswith``). And the guard's state is out of reach of what a submission writes: its
+``__eq__``, ``startswith``). The guard's state is out of reach of what a submission writes: its
 functions run over a private copy of this module's namespace, of the builtins and of the modules
-they read, made when it is imported (:func:`_sealed`), not the module globals a member that writes a
-module's namespace could replace (``enum.global_enum``, refused in the member list too).
+they read, made when it is imported (:func:`_sealed`), not the module globals a member that writes
+a module's namespace could replace (``enum.global_enum``, refused in the member list too).
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
-"""Modules answer graded code by what it may read, however it reached them. A library object may
-hold a module in its state (``warnings.catch_warnings()._module``), read by a plain attribute that
-neither the source check nor the guarded ``getattr`` sees: from there ``.sys.modules`` led to the
-grader's namespaces. In the worker each module loaded by the seal outside the reviewed packages
-(``sys``, ``os``, ``importlib``, the grader's) is :class:`Held`: read from graded code, it gives
-plain data, the module its path names (``os.path``, not ``warnings.sys``) and the members listed
-for it (``subset_members.LISTED``: ``operator.mul``), no other function (whose call could hand back
-a module: ``importlib.import_module``, ``gc.get_objects``), no private member, no namespace;
-written from graded code, it takes nothing. The grader's own reads and writes are as they were."""
+"""Modules answer graded code by what it may read, however it reached them (a library object's
+state, ``warnings.catch_warnings()._module``, read by a plain attribute): in the worker each module
+loaded by the seal outside the reviewed packages is :class:`Held`, which gives graded code plain
+data, the module its path names and the members listed for it, and takes no write
+(docs/sandbox.md, "The graded subset"). The grader's own reads and writes are as they were."""
 
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
-"""Python indices as torch reads them, their sequences made CPU index tensors (for the stand-in).
-
-``x[range(n), y]``, ``x[[0, 2]]``, ``x[[True, False]]``, ``x[([0, 1], [1, 2])] = v``: torch's
-C++ (``python_variable_indexing.cpp``) makes each list, range or array of an index a tensor on the
-indexed tensor's device, below the dispatcher, where no mode sees it. On the second device
-(:mod:`grader.sandboxed.stand_in`) that device is ``meta`` underneath: the index tensor had no data
-and every value was read from uninitialised memory. :func:`on_the_cpu` gives the index as torch
-parses it with each such sequence already a CPU index tensor (one CUDA accepts, as it does
-``x[torch.tensor([0, 2])]``): the same values as the CPU's, by torch's own conversion.
+"""Python indices as torch reads them, their sequences made CPU index tensors for the stand-in,
+whose ``meta`` device would give an index tensor made below the dispatcher no data:
+:func:`on_the_cpu` gives the index as torch parses it with each list, range or array already a CPU
+index tensor, the same values as the CPU's (docs/engine.md, "Device checks: the second device").
 """
 
 from __future__ import annotations

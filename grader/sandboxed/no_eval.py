@@ -1,15 +1,7 @@
-"""No string evaluated in a worker once the submission runs: an audit hook refuses running any code
-but by the callers reviewed here.
-
-The subset check refuses ``eval``, ``exec`` and ``compile`` in graded code, but library code it
-allows evaluates strings of its own: ``typing``'s forward references (``typing.List["..."]``, whose
-argument ``ForwardRef._evaluate`` evaluates in typing's frame, with the real builtins when no
-namespace is given), ``inspect``'s ``eval_str``, a class's ``__text_signature__``. Each runs its code
-through the ``exec`` audit event (``eval`` of a string and of a code object alike): the hook lets it
-happen only where the caller is one whose text is made from identifiers it checks itself
-(``collections.namedtuple``, ``dataclasses``, torch's operator schemas) or the worker's loader of the submission's files
-and of the suite's probes, or where a library module runs its own code as it is imported.
-``tests/grader/test_seal_evaluators.py`` lists what the allowed members reach that evaluates.
+"""No string evaluated in a worker once the submission runs: an audit hook on the ``exec`` event
+refuses running any code but by the callers reviewed here (``collections.namedtuple``,
+``dataclasses``, torch's operator schemas, the worker's loaders), or a library module's own code
+as it is imported (docs/sandbox.md, "The graded subset"; ``tests/grader/test_seal_evaluators.py``).
 """
 
 from __future__ import annotations

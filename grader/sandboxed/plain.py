@@ -1,12 +1,7 @@
-"""A probe's answer as plain data, made in the worker by code that runs nothing of the submission.
-
-It runs inside the probe's limits and calls nothing the submission can override (docs/design.md:
-"nothing of a submission runs after its probe"; a list's ``__iter__`` or a key's ``__str__`` too).
-The exact type of each object decides (``type()``, which no class can change, compared by
-identity: a metaclass's __hash__ never runs); a subclass of a plain scalar or container is read as
-its base type holds it (the base's own slot: ``int.__int__``, ``list.__iter__``, ``dict.items``); a
-tensor is copied to memory of its own with torch's function and dispatch modes off; a tensor
-subclass is refused (:data:`SUBCLASS_MARK`).
+"""A probe's answer as plain data, made in the worker by code that runs nothing of the submission
+(docs/engine.md, "Nothing of a submission runs after its probe"): the exact type of each object
+decides, a subclass of a plain scalar or container is read as its base type holds it, a tensor is
+copied with torch's modes off and a tensor subclass is refused (:data:`SUBCLASS_MARK`).
 """
 
 from __future__ import annotations

@@ -1,20 +1,8 @@
-"""The seal's policy, declared once as data (after nsjail's config): what each seccomp filter
-allows or refuses and which arguments it checks, the sandbox's mounts, namespaces and
-environment, and which resource limit each worker option sets.
-
-Everything that enforces or describes the seal reads it here: :mod:`grader.sandboxed.seccomp`
-compiles the filters with libseccomp, :func:`grader.engine.worker.sandbox.bubblewrap_argv` writes
-bubblewrap's command line, ``grade doctor`` checks this machine against it
-(:func:`grader.engine.worker.doctor.seal_policy`) and docs/sandbox.md's policy tables are written from
-it (``python -m grader.authoring.seal_docs``; a test fails when they are stale). Plain data: it
-runs inside the sandbox too, so it imports nothing of grader; a limit names its default in
-``grader.base.defaults`` (the value's one home).
-
-The worker's allow-list was found by tracing workers (``strace -f`` of ``grade solutions/``,
-``grade exercises/`` and a batch of 228 corpus modules, correct and mistaken: every call after
-the filter's install) plus the calls Python's runtime makes on paths the suites did not take,
-each about the calling process or a descriptor it opened. A new torch's new call is read from
-the kernel's log instead (``TORCHGRADE_SECCOMP_LOG``, docs/environment.md).
+"""The seal's policy, declared once as data (after nsjail's config): each seccomp filter's calls
+and argument rules, the sandbox's mounts, namespaces and environment, and the resource limit each
+worker option sets. Who reads it, and how the allow-list was found: docs/sandbox.md, "The seal as
+declared". Plain data: it runs inside the sandbox too, so it imports nothing of grader; a limit
+names its default in ``grader.base.defaults`` (the value's one home).
 """
 
 from __future__ import annotations

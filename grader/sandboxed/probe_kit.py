@@ -1,14 +1,10 @@
 """Tools that probes use inside the worker (the untrusted process).
 
 A probe is a small function from a hidden suite, shipped to the worker as source and
-called as ``probe(mod, *args)`` with ``mod`` the submitted module. Its namespace holds
+called as ``probe(mod, *args)`` with ``mod`` the submitted module; its namespace holds
 ``torch``, ``nn``, ``F``, ``math`` and this module as ``kit``. Probes return plain data;
-the judging happens back in the trusted process.
-
-The recorders here run next to submitted code, so they are teaching checks, not
-security: the values a submission returns are always judged as well, and a submission that
-reaches into this module is refused on the trusted side (:mod:`grader.engine.subset.submission`). The module is
-read-only once loaded (``kit.ops_used = ...`` raises), which only makes tampering harder.
+the judging happens back in the trusted process. The recorders here are teaching checks, not
+security (docs/sandbox.md, the zygote's table: "a submission forges the 'how' evidence").
 """
 
 from __future__ import annotations
@@ -118,15 +114,8 @@ class _FunctionRecorder(TorchFunctionMode):
             raise
 
 
-# -- off-limits ops, replaced at the dispatcher ---------------------------------------------
-# The recorders above are thread-local: code that runs the twin in a thread torch starts in C++
-# (torch.utils.throughput_benchmark) is invisible to them. So while a graded call runs, the
-# off-limits ops are replaced for every thread at the dispatcher, where graded code cannot reach:
-# a replaced op notes that it was called and gives NaN (zeros for integers) of the right shape,
-# or raises where no shape can be had; the call's result is then replaced by OFF_LIMITS_MARK,
-# judged on the trusted side (grader.checks.judging.judge). They stay replaced until the probe's answer
-# is plain data (:func:`answering`): code that runs after the call (a finalizer, a method of its
-# result) finds the twin giving NaN as the call did.
+# -- off-limits ops, replaced at the dispatcher for every thread while a graded call runs, and
+# until its answer is plain data (:func:`answering`): docs/engine.md, "No-twin checks".
 
 OFF_LIMITS_MARK = "<off limits: "
 STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with

@@ -1,27 +1,15 @@
 """Seccomp filters for workers (x86_64, aarch64), compiled from the declaration
-(:mod:`grader.sandboxed.policy`) by libseccomp's own rule API: one door out of a worker.
-
-:func:`nofork_program` is what bubblewrap installs for a fresh worker (``--seccomp FD``) while
-Python and torch start: threads yes, new processes and io_uring no. :func:`worker_program` is
-the allow-list every worker installs on itself just before the submission's first line runs
-(:func:`grader.sandboxed.worker.seal`), after its own threads have started. What each allows,
-refuses and checks, and why, is the declaration's (docs/sandbox.md shows it as a table).
+(:mod:`grader.sandboxed.policy`) by libseccomp's own rule API: :func:`nofork_program` for a
+fresh worker's start, :func:`worker_program` installed just before the submission's first line
+(docs/sandbox.md, "The seal as declared").
 
 A rule becomes ``seccomp_rule_add_array`` calls: one per combination of the values its arguments
 may take (the caller's pid written in: the filter is built after the fork), and, where a refused
 argument has its own errno, one more whose comparison always holds (``>= 0``; libseccomp tests an
-argument's ``==`` before its ``>=``) or, for a flag, the flag's absence. libseccomp numbers each
-call for the architecture (a call the architecture lacks, ``fork`` on aarch64, is left out),
-orders the calls by the declaration's order (the most frequent first), refuses x86_64's x32 calls
-and kills another ABI's; ``seccomp_export_bpf`` hands back the program, which :func:`install`
-loads (the bytes the tests read are the bytes loaded). ``TORCHGRADE_SECCOMP_LOG`` set: a call the
-allow-list lacks is let through and logged by the kernel (SCMP_ACT_LOG), for a maintainer;
-``python -m grader.sandboxed.seccomp < kernel.log`` names them.
-
-libseccomp (``libseccomp.so.2``, Debian's ``libseccomp2``, which apt itself needs) is loaded with
-ctypes. Without it the filters are not :func:`supported` and no worker is filtered, as on an
-architecture they do not claim: the uid drop and RLIMIT_NPROC limit processes, and
-``grade doctor`` fails the machine with the fix.
+argument's ``==`` before its ``>=``) or, for a flag, the flag's absence. A call the architecture
+lacks (``fork`` on aarch64) is left out; ``seccomp_export_bpf`` hands back the program, which
+:func:`install` loads (the bytes the tests read are the bytes loaded). libseccomp
+(``libseccomp.so.2``) is loaded with ctypes; without it the filters are not :func:`supported`.
 """
 
 from __future__ import annotations

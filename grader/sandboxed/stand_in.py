@@ -21,12 +21,9 @@ from torch.utils._pytree import tree_flatten, tree_map
 from grader.sandboxed import gpu_face, guarded, index_data, plain
 from grader.sandboxed.plain import to_plain
 
-# What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
-# ``x.is_cuda``, ``get_device()``, ``type()``, ``repr``; :class:`_SecondDeviceFactories`): code
-# that built on the input's device only when it saw the stand-in's name (``meta``) is as wrong
-# here as on a GPU. Underneath, the wrapper reports ``meta`` to torch's C++ (autograd asks a
-# CUDA device for its stream, which a build without CUDA cannot give), and ``cuda`` arguments
-# (``device=x.device``, ``.to(x.device)``, ``.cuda()``) are read as ``meta`` inside the mode.
+# Graded code sees a GPU's name, ``cuda:0`` (:class:`_SecondDeviceFactories`; docs/engine.md,
+# "Device checks: the second device"); underneath, the wrapper reports ``meta`` to torch's C++
+# (autograd asks a CUDA device for its stream, which a build without CUDA cannot give).
 SECOND_DEVICE = torch.device("cuda", 0)
 _UNDERNEATH = torch.device("meta")
 SECOND_DEVICE_NAME = "the second device"
@@ -359,9 +356,8 @@ class _SecondDeviceMode(TorchDispatchMode):
 def second_device() -> Iterator[None]:
     """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
     moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`.
-    cuDNN is off inside: the second device shows a GPU's face, and on a CUDA build torch would
-    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's; graded
-    code reads the flag as it was (:mod:`grader.sandboxed.gpu_face`, with the GPU's other faces)."""
+    cuDNN is off inside (a CUDA build would hand the GPU-faced tensors to it); graded code reads
+    the flag as it was (:mod:`grader.sandboxed.gpu_face`)."""
     gpu_face.show_a_gpu()
     enabled = torch.backends.cudnn.enabled
     torch.backends.cudnn.enabled = False

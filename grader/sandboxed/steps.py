@@ -1,14 +1,9 @@
 """What a call costs that the docstrings' "vectorised" counts: the aten ops it dispatches and the
-lines of the submission's own Python it runs (a loop over the data without loop syntax,
-``[*obj]`` through a ``__getitem__``, ``for i in range(1 << 30)`` left by a ``break``, or Python
-arithmetic on lists: each pass runs its lines again, whatever the syntax that drives it).
-
-The lines are counted by the interpreter's trace hook, set around the call only, in this
-thread and in any thread started meanwhile, for the frames of code compiled from a file that is
-neither the interpreter's, a library's, the grader's nor a probe's (``<probe ...>``): the
-submission's files, wherever they were staged (a name the code could set, ``__file__``, is not
-read); the hook is out of graded code's reach (``settrace`` is refused by the runtime guard,
-:mod:`grader.sandboxed.guarded`). Runs inside the worker.
+lines of the submission's own Python it runs (docs/checks.md, "vectorised"). The lines are counted
+by the interpreter's trace hook, set around the call only, in this thread and any thread started
+meanwhile, for frames of code compiled from a file that is neither the interpreter's, a library's,
+the grader's nor a probe's (``__file__``, which the code could set, is not read); ``settrace`` is
+refused by :mod:`grader.sandboxed.guarded`. Runs inside the worker.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
 """The reviewed members of the modules graded code may open (torch, numpy, math...): a snapshot,
-``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``, with what it
-returns and what it writes) or refused with what to write instead. A member it does not record is refused, so a new torch version opens
-nothing before someone reviews it (``grader/authoring/subset_review.py`` writes the snapshot).
-
-Read on the trusted side by the subset check (:mod:`grader.engine.subset.check`) and in the
-worker by the guarded ``getattr`` (:mod:`grader.sandboxed.guarded`), which resolves a name
-computed at run time on a module to the same list.
+``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``, with what
+it returns and what it writes) or refused with what to write instead; a member it does not record
+is refused (``grader/authoring/subset_review.py`` writes it). Read by the subset check and by the
+guarded ``getattr`` in the worker (docs/sandbox.md, "The graded subset").
 """
 
 from __future__ import annotations

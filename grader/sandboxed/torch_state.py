@@ -1,16 +1,8 @@
-"""The process-wide torch switches graded code may flip, put back before every probe.
-
-The allow-list lets a submission call ``torch.set_grad_enabled``, ``set_anomaly_enabled``,
-``use_deterministic_algorithms``, ``set_warn_always`` and ``set_printoptions`` (and ``no_grad()``
-entered by hand): each sets the whole process, so a call left switched in one exercise would
-reach every later probe of the worker, the other exercises' included (``relu`` leaving autograd
-off cost ``train_epoch``, ``MLP`` and ``DiabetesNet`` their points). The worker takes a
-:func:`snapshot` when the submission's import is done and :func:`restore`s it before each probe:
-a probe starts as the import left torch, whatever the probes before it did; a leak costs only
-the checks whose own call makes it. The same holds for torch's function and dispatch mode stacks
-(a ``with torch.device(...)`` left open in a suspended generator kept its mode pushed): modes
-pushed since the snapshot are popped. Sandbox side: torch's setters are bound here, before any
-submitted line runs.
+"""The process-wide torch switches graded code may flip (grad and anomaly mode, deterministic
+algorithms, warnings, print options) and the mode stacks, put back before every probe: the worker
+takes a :func:`snapshot` after the submission's import and :func:`restore`s it before each probe
+(docs/sandbox.md, "No public check hears from a worker that ran a hidden probe"). Sandbox side:
+torch's setters are bound here, before any submitted line runs.
 """
 
 from __future__ import annotations

@@ -1,21 +1,11 @@
 """The worker: the only process that imports submitted code.
 
-Most workers are children of the zygote (:mod:`grader.sandboxed.zygote`), which runs their
-trusted prelude and calls :func:`serve_forked`; the topic and the submission's files arrive as
-the first frame on the request pipe and are imported from memory. Where there is no zygote, a fresh
-worker is started (inside the sandbox when there is one) as
-``python -m grader.sandboxed.worker --submission-dir D --topic T --results-fd N --nonce HEX``
-and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
-
-1. the worker starts what no submission decides (:meth:`Worker.boot`: torch's engines, the
-   stand-ins, its allow-list compiled) and reports ``booted``;
-2. installs the allow-list filter (:func:`seal`: no thread, process or lock after it), imports
-   ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
-3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``
-   (and, shortly before a probe's deadline, a ``stalled`` note saying where the code is).
-
-Answers go to the dedicated results pipe (fd N), never to stdout, which submitted code
-shares. Everything sent is plain data (see :func:`grader.probe_kit.to_plain`).
+A zygote's child (:mod:`grader.sandboxed.zygote`) calls :func:`serve_forked` and imports the
+submission's files from the first frame of its request pipe; where there is no zygote, a fresh
+worker runs as ``python -m grader.sandboxed.worker --submission-dir D --topic T --results-fd N
+--nonce HEX`` and reads ``D/T.py``. Either way it boots (:meth:`Worker.boot`), seals itself
+(:func:`seal`), imports the submission and answers probes on the results pipe, never on stdout,
+which submitted code shares (docs/engine.md, "The probe protocol").
 """
 
 from __future__ import annotations

@@ -1,29 +1,13 @@
-"""The zygote: a sandboxed, torch-preloaded fork server (one per grading run).
+"""The zygote: a sandboxed, torch-preloaded fork server (one per grading run), started by
+:mod:`grader.engine.worker.workers` as ``python -m grader.sandboxed.zygote --control-fd N``.
 
-Started by :mod:`grader.engine.worker.workers` inside bubblewrap as
-``python -m grader.sandboxed.zygote --control-fd N``. It imports torch, runs one
-single-threaded warm-up of what probes use, makes itself non-dumpable (so no process of
-its uid can ptrace it or open its ``/proc/<pid>/mem``), checks that it has exactly one
-thread (forking a multi-threaded process can deadlock the child), says ``ready`` and then
-serves the trusted side on the control socket (``SOCK_SEQPACKET``):
-
-- ``{"op": "spawn", "id", "nonce", "limits"}`` with three file descriptors
-  (the child's request pipe, its results pipe, a status pipe): hand the order and the two
-  pipes to the child forked ahead (a *spare*, born isolated, which has closed every descriptor
-  but its own socket), then fork the next spare: the fork is off the order's path; write
-  ``S<pid>`` to the status pipe now and ``X<wait status>`` when the child has ended;
-  or, handing nothing over, ``T0`` when the zygote's own limits, priority, scheduling, CPUs or
-  I/O priority differ from what it recorded when it said ready (someone of its uid changed
-  them, and every child would inherit them): the trusted side then starts a new zygote;
-- ``{"op": "kill", "id"}``: SIGKILL that child (it cannot fork, so that is everything).
-
-A child whose status pipe the trusted side closed (its grading process died) is killed too.
-
-Each child is born in a user, network, IPC, mount and pid namespace of its own
-(:func:`fork_isolated`, :func:`settle`; a GPU child without the pid namespace:
-:data:`GPU_NAMESPACES`), runs the trusted prelude below before any submitted code, and only
-then imports the submission from its request pipe; the zygote never runs submitted code. What
-each defence answers: docs/sandbox.md, the zygote's table.
+It serves the trusted side on the control socket: ``{"op": "spawn", "id", "nonce", "limits"}``
+with three descriptors (request, results and status pipes) hands them to the spare child forked
+ahead, forks the next spare and writes ``S<pid>`` to the status pipe, then ``X<wait status>``
+when the child has ended (``T0``, handing nothing over, when its own settings changed since it
+said ready); ``{"op": "kill", "id"}`` kills that child, as it kills a child whose status pipe
+the trusted side closed. The order's path: docs/engine.md; what each defence answers:
+docs/sandbox.md, the zygote's table.
 """
 
 from __future__ import annotations
@@ -76,9 +60,8 @@ class _CloneArgs(ctypes.Structure):
 
 def fork_isolated(namespaces: int = NAMESPACES) -> int:
     """``os.fork()``, the child born in a user, network, IPC, mount and pid namespace of its own,
-    in which it is pid 1; it then calls :func:`settle`. One fork of the zygote's image (~9 ms)
-    where ``unshare()`` then ``fork()`` took two (~18 ms: a new pid namespace holds only the
-    unsharing process's next child). Done as ``os.fork`` does it, with Python's fork hooks and
+    in which it is pid 1; it then calls :func:`settle` (the cost: docs/sandbox.md, the zygote's
+    table). Done as ``os.fork`` does it, with Python's fork hooks and
     the GIL held (``ctypes.PyDLL``). The raw syscall skips glibc's fork: its ``pthread_atfork``
     handlers and lock resets do not run, which is safe only because the zygote is single-threaded
     (checked before it says ready: :func:`_unfit_to_fork`)."""

@@ -1,11 +1,8 @@
 """One reading of one of the learner's functions for the loop reader (:mod:`grader.engine.loops.flow`):
 what each expression may be (:mod:`grader.engine.loops.values`), and where the function iterates
-over the data: a ``for``, a comprehension, ``map``, ``filter``, ``functools.reduce``, an itertools
-function, a builtin that consumes an iterable (``sum``, ``list``...) or a ``*`` unpacking over
-something as long as the data; a ``while`` whose test or exits read the data; ``.tolist()``,
-``.numpy()``, numpy on the data, element callbacks (``apply_``, ``np.vectorize``). Code on an error
-path (a ``raise``'s arguments, a block that ends by raising) is not read: it runs only for inputs
-the docstring does not allow."""
+over the data (what is charged: docs/engine.md, "'Vectorised' read from the source"). Code on an
+error path (a ``raise``'s arguments, a block that ends by raising) is not read: it runs only for
+inputs the docstring does not allow."""
 
 from __future__ import annotations
 

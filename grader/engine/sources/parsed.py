@@ -1,12 +1,7 @@
-"""One parse of a submitted source per grading process: a task's stub test reads its topic file
-twice and the subset check reads each file. The trees are shared: readers walk them and never
-change them.
-
-Intake is bounded (docs/engine.md, "Intake is bounded in depth"): a source nested past
-:data:`MAX_DEPTH` levels, or that ``ast.parse`` itself cannot build, or larger than
-:data:`MAX_BYTES`, is refused whole (:func:`unreadable`), and a reading that runs past
-:data:`READ_SECONDS` of CPU (:class:`Clock`) stops where it is: every reader is linear once size
-and depth are bounded, and the clock keeps it so.
+"""One parse of a submitted source per grading process, its tree shared by readers that never
+change it. Intake is bounded (docs/engine.md, "Intake is bounded in depth"): a source past
+:data:`MAX_DEPTH`, :data:`MAX_BYTES` or ``ast.parse`` is refused whole (:func:`unreadable`), and
+a reading past :data:`READ_SECONDS` of CPU (:class:`Clock`) stops where it is.
 """
 
 from __future__ import annotations

@@ -1,20 +1,9 @@
-"""What a module-level statement may change besides the names it binds, added to what it binds
-(:func:`grader.engine.subset.units.units_of`), so that whatever reads a name reaches every
-statement that may have changed its object, by any route:
-
-- a call made at import hands its receiver and its arguments to code that may change them
-  (``_T.update(e=f)``, ``setup(_T)``), wherever it stands at import: a default argument, a
-  decorator's argument, a comprehension, a class body;
-- a function of the learner's run at import (called, or a decorator) changes what its body, and
-  the functions it reads, may change: every module-level name they read;
-- names share objects: a name assigned from others (``_A = _T``, ``for _A in [_T]``, a walrus,
-  ``with ... as``) shares theirs, so a change of one (``_A["e"] = f``, ``_A |= {...}``) is a
-  change of each.
-- a function of the learner's changes, whenever it runs, what its own body may change: an
-  exercise's call may fill a table another exercise reads (``_T["c"] = Categorical``).
-
-A name changed is one the module binds plainly (an import or a builtin is never the learner's
-object to change here: a change of a module member is a dotted path of its own).
+"""What a module-level statement may change besides the names it binds (a call made at import, a
+function of the learner's run at import or by an exercise, names sharing one object), added to
+what it binds (:func:`grader.engine.subset.units.units_of`), so that whatever reads a name
+reaches every statement that may have changed its object (docs/engine.md, "Twins read from the
+source"). A name changed is one the module binds plainly: a change of a module member is a dotted
+path of its own.
 """
 
 from __future__ import annotations

@@ -1,32 +1,8 @@
-"""What a refusal of the graded subset costs: only the exercises whose reachable code holds
-the refused lines (docs/design.md, "The graded subset": "a refusal costs only what reaches the refused line"), and nothing
-where no exercise reaches them.
-
-The module's top-level statements (those that share a line taken together) form a graph by the
-names they bind and read: a function or class reads the module-level names its body and nested
-scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
-read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
-an attribute or an item (``torch.backends.cuda.matmul.x = ...`` changes that member of torch:
-what reads it, a path above it or below it, by the dotted paths they read, ``F`` as well as
-``torch``; not what reads another member, ``torch.zeros``: a refused statement is never run, so
-its setting changes nothing the rest reads). A refused line taints its
-statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
-also binds the names the module reads and nothing binds, ``globals()["helper"] = ...``, but not a
-builtin's or a module dunder's such as ``__file__``, which nothing binds). The
-exercises the refusals cost are the tainted ones; an exercise reaches a refused line when the
-statements it reads, transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
-kept): a function or class by a stand-in that raises when called, any other statement by
-``name = None`` for the names it assigns (``pass`` where none), so that module-level code that used
-a refused helper no longer runs (it would fail the import). The new source is checked again: what
-runs is inside the subset. A refused line outside every exercise's reachable code is then not run
-and costs nothing (:attr:`Charge.unrun`); one inside costs those exercises (:attr:`Charge.costly`).
-Anything the graph cannot place (a refused line outside every statement, a star import, whose
-names no reader can be traced to, a source the compiler refuses, a replaced source still refused)
-costs the whole topic.
-
-Every pass is linear in the source (a submission is at most ``parsed.MAX_BYTES``) and runs inside
-the reading's clock (:class:`grader.engine.sources.parsed.Clock`): each statement is read once, and the
-charge spreads one name at a time (each name's readers, or binders, visited once).
+"""What a refusal of the graded subset costs: only the exercises whose reachable code holds the
+refused lines (docs/design.md, "The graded subset"). The statements' graph, the taint, the
+stand-ins that replace tainted statements and what costs the whole topic: docs/sandbox.md, "The
+graded subset". Every pass is linear in the source and runs inside the reading's clock
+(:class:`grader.engine.sources.parsed.Clock`).
 """
 
 from __future__ import annotations

@@ -1,20 +1,7 @@
 """An exercise's reachable code: its definition and every piece of the learner's module it may
-run, followed through the names it reads and the methods it calls (docs/design.md, "Resolve, don't
-match": another exercise's definition too, each reader then judging the exercise by its own
-rules).
-
-The pieces are the module's top-level statements (those sharing a line taken together), but a
-class statement is cut in two kinds: its shell (decorators, bases, the statements of its body
-that are no method) and each of its methods. A piece reaches what binds a module-level name it
-reads (the compiler's own symbol table says which names are the module's, and which statements
-bind them: :func:`grader.engine.subset.units.units_of`): a function's statement, an
-assignment's, a class's whole (what a class does once made is any of its methods), but for a
-class of the learner's read as a namespace (``Helper.sigmoid(x)``, its bases plain) only its
-shell, and the methods named. An attribute of the learner's class or instance
-(:mod:`grader.engine.subset.scopes`) reaches the methods of that name in its class and the
-classes above and below it; an attribute of a value the module cannot tell (a parameter) every
-method of the learner's of that name; a name computed at run time (``getattr(x, name)``) every
-method of the learner's.
+run, followed through the names it reads and the methods it calls (docs/engine.md, "Twins read
+from the source"). The pieces are the module's top-level statements, a class cut into its shell
+and each of its methods (:func:`grader.engine.subset.units.units_of`).
 """
 
 from __future__ import annotations

@@ -1,21 +1,9 @@
 """What the learner's names denote, read from the module's own bindings (docs/design.md, "Resolve,
-don't match"): the readers of "how" (:mod:`grader.engine.subset.twins`, the reachable code of
-:mod:`grader.engine.subset.charge`) ask it what a name or an attribute is, never how it is spelt.
-
-Which scope a name belongs to (a parameter, a local, a name of an enclosing function, the
-module's, a builtin) is the compiler's own answer, :mod:`symtable`; what each binding gives is
-read from the statement that makes it: an import (the module or member it names), a class or
-function statement (the learner's own), an assignment (what its value denotes), a parameter
-(anything: a tensor perhaps, or an instance of the learner's class its annotation names). From
-a function, a module-level name has the value its last unconditional binding gives (and what
-``global`` statements assign), as it has when the function is called after the import.
-
-An attribute of the learner's class or instance (a method, a staticmethod, a NamedTuple or
-dataclass field, what ``self.x = ...`` sets) is the learner's, never torch's; one the class does
-not define is its bases' (``torch.Tensor``'s, ``nn.Module``'s). What the module cannot tell (a
-parameter's value, a call's result) is :data:`UNKNOWN`: a tensor perhaps. Why not astroid's
-inference (on disk, 4.3.3): it infers through torch's own source, seconds a module where this
-reads one in milliseconds, and answers an unresolved value with ``Uninferable`` just the same.
+don't match"; docs/engine.md, "Twins read from the source"): the readers of "how" ask it what a
+name or an attribute is, never how it is spelt. What the module cannot tell (a parameter's value,
+a call's result) is :data:`UNKNOWN`: a tensor perhaps. Why not astroid's inference (on disk,
+4.3.3): it infers through torch's own source, seconds a module where this reads one in
+milliseconds, and answers an unresolved value with ``Uninferable`` just the same.
 """
 
 from __future__ import annotations

@@ -426,10 +426,8 @@ def _helpers_charged(
     clock: parsed.Clock,
 ) -> dict[str, subset_charge.Charge] | Verdict:
     """Each refused helper file that only the topic's file imports, and that imports no refused
-    file, charged on its own as the topic's file is: its members are what the topic's file may
-    read (``layers.f``, ``from layers import f``), and the charge names those whose reachable code
-    holds a refused line (an unused function costs nothing); the others are charged through the
-    lines importing them (:func:`_through_imports`)."""
+    file, charged on its own as the topic's file is (docs/sandbox.md, "The graded subset"); the
+    others are charged through the lines importing them (:func:`_through_imports`)."""
     found: dict[str, subset_charge.Charge] = {}
     for name, lines in refused.items():
         module = name[:-3]

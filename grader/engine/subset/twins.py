@@ -1,14 +1,7 @@
 """Off-limits functions read from the source: which exercises' reachable code names a function
-its docstring puts off limits (the suite's ``OFF_LIMITS``, the same declaration its checks judge
-ops by), decided on the trusted side from the text the subset checker reads.
-
-The recorder and the dispatcher see ops as they run, so a twin reached by another kernel's name
-(``F.glu`` for sigmoid, ``torch.logcumsumexp`` for softmax) or by no op of its own
-(``torch.distributions``, ``nn.init.xavier_uniform_``) escaped them; a name in the source cannot
-be shaped at run time. An exercise's reachable code is its own definition and the module-level
-statements it reads, transitively (:mod:`grader.engine.subset.charge`'s graph), not another
-exercise's definition: each exercise is judged on its own, and the suites replace the learner's
-own helpers they build on. What the declaration names:
+its docstring puts off limits (the suite's ``OFF_LIMITS``), decided on the trusted side from the
+text the subset checker reads (docs/engine.md, "Twins read from the source"). What the
+declaration names:
 
 - ``torch.x`` and ``Tensor.x``: the function, the method ``.x`` on any value that is not a module,
   and their in-place forms ``x_``; ``torch.a.b``: that member and everything under it;

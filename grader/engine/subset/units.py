@@ -1,11 +1,8 @@
 """A module's top-level statements (those that share a line taken together: :class:`Unit`) and
-what each binds and reads in the module's scope: a function or class reads the module-level names
-its body and nested scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of
-the same name is not read), a statement binds what it assigns, defines or imports, and what it
-changes by assigning to an attribute or an item (``torch.backends.cuda.matmul.x = ...`` changes
-that member of torch: a dotted path, :data:`PATH`), and what it may change otherwise
-(:mod:`grader.engine.subset.changes`). The graph :mod:`grader.engine.subset.charge` and
-:mod:`grader.engine.subset.reach` walk."""
+what each binds and reads in the module's scope (the compiler's own symbol table, :mod:`symtable`),
+an assignment to an attribute or an item changing a dotted path (:data:`PATH`): the graph
+:mod:`grader.engine.subset.charge` and :mod:`grader.engine.subset.reach` walk (docs/sandbox.md,
+"The graded subset")."""
 
 from __future__ import annotations
 
@@ -17,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import changes as subset_changes
-from grader.engine.subset.shapes import arguments, bound_imports, chain
+from grader.engine.subset.shapes import arguments, binds, bound_imports, chain
 
 # Nodes whose body is a scope of its own: only the parts listed by _outer are read where they stand.
 _SCOPES = (
@@ -127,7 +124,7 @@ def _binding(unit: Unit, node: ast.AST, imported: set[str], paths: dict[str, str
             unit.binds.add(PATH + _changed_path(node, paths[changed]))
         elif changed:
             unit.binds.add(changed)
-    elif named := _handler_or_pattern_name(node):
+    elif named := binds(node):  # a handler's or pattern's name: no scope, no Name, no arg reaches here
         _bind(unit, named)
 
 
@@ -167,15 +164,6 @@ def _changed_path(node: ast.Attribute | ast.Subscript, module: str) -> str:
         attrs = [] if isinstance(target, ast.Subscript) else [*attrs, target.attr]
         target = target.value
     return ".".join([module, *reversed(attrs)])
-
-
-def _handler_or_pattern_name(node: ast.AST) -> str | None:
-    """The name an ``except ... as`` clause or a match pattern (``case x``, ``*rest``, ``**rest``) binds."""
-    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
-        return node.name
-    if isinstance(node, ast.MatchMapping):
-        return node.rest
-    return None
 
 
 def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:

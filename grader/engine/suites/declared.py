@@ -1,11 +1,8 @@
 """Declared inputs only, on the trusted side: a suite imports and reads no file of its pack's
 folder (nor of a folder beside it that packs share) that the pack does not declare (docs/design.md,
-"What a grade reads": why, and what the manifest names).
-
-An import of any other is refused by a finder first on the import path; while a suite's code runs
-(:func:`watching`: its collection and its checks), so is every other door to its bytes, by an audit
-hook on ``open``. Each refusal is an ImportError that names the key to add, at the first collection
-of the suite; the engine fails the suite on any refusal, caught by the suite or not.
+"What a grade reads"). A finder refuses the imports and, while a suite's code runs
+(:func:`watching`), an audit hook on ``open`` every other door; each refusal is an ImportError
+that names the key to add, and the engine fails the suite on any, caught by the suite or not.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""The hand-run adapter: ``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``.
-
-``tests/suites/pytest.ini`` loads this module as a plugin so that a suite can be run by hand
-(plain pytest output, handy when writing one): its command-line options become one
-:class:`grader.engine.suites.plugin.Run` for a :class:`grader.engine.suites.plugin.GradingPlugin`. The engine drops those
-``addopts`` and hands its plugin a Run per task as an object (:mod:`grader.engine.suites.collected`).
+"""The hand-run adapter: ``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``
+turns its command-line options into one :class:`grader.engine.suites.plugin.Run` for a
+:class:`grader.engine.suites.plugin.GradingPlugin` (docs/engine.md, "The plugin receives an object").
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
 """The engine's run of one collected check: pytest's protocol without its reports.
-
-:class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites: it sets
-the item up through pytest's own ``SetupState``, applies the grading plugin's setup rule and call
-work (:meth:`GradingPlugin.setup_rule`, :meth:`GradingPlugin.calling`), and hands each phase's
-outcome to :meth:`Collector.record`, the one home of the status rules. Why, and what still runs
-around it: docs/engine.md, "A check without pytest's reports". A hand run
-(``pytest -c tests/suites/pytest.ini``) does not load this plugin.
+:class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites
+(docs/engine.md, "A check without pytest's reports"); a hand run (``pytest -c
+tests/suites/pytest.ini``) does not load this plugin.
 """
 
 from __future__ import annotations

@@ -373,12 +373,9 @@ def result_of(
     cause: str = "",
     place: Place | None = None,
 ) -> TestResult:
-    """The contract's record of one check, with what its code printed when it did not pass.
-    A hidden check keeps no text its worker wrote (it ran the hidden probes, so it could have
-    read their source): no printed output, no words of an answer its judging broke on (the
-    session says its problems in its own words, problems.sealed). The judge's own failure
-    messages and curves (floats, for the instructor's reports) stay: what students read of a
-    hidden check is its exercise, kind, status and curve shape."""
+    """The contract's record of one check, with what its code printed when it did not pass; a
+    hidden check keeps no text its worker wrote, but the judge's own messages and curves stay
+    (docs/sandbox.md, "No public check hears from a worker that ran a hidden probe")."""
     check = check_of(item)
     session = session_of(item)
     printed = session.printed.shown() if session is not None and status != "passed" else ""

@@ -161,10 +161,8 @@ class TopicSession:
 
     def _hand_over(self) -> None:
         """The hidden lane's first worker: the public lane's, if it has one, which the public
-        lane then never uses again (its next probe starts a fresh worker). So no hidden probe's
-        request or inputs reach a worker before a public check's answer: once they do, only
-        hidden checks, whose words are sealed, hear from it. The suite runs its public checks
-        first (:meth:`grader.engine.suites.collected.CollectedSuite.run`): one worker serves a task."""
+        lane then never uses again (docs/sandbox.md, "No public check hears from a worker that ran
+        a hidden probe")."""
         public, hidden = self.lanes[False], self.lanes[True]
         if hidden.worker is None and public.worker is not None:
             hidden.worker, hidden.cpu_mark = public.worker, public.cpu_mark

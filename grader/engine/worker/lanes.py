@@ -11,12 +11,9 @@ from grader.engine.worker.fresh import Worker
 
 @dataclass
 class Lane:
-    """One worker of a session and what the session learnt from it. The public checks and the
-    hidden checks of a task each have a lane of their own, so that no hidden source can leak: a worker that ran a hidden
-    probe has its request in memory, and one that never did cannot show it in a public check's
-    message. A worker goes from the public lane to the hidden one, never back
-    (:meth:`TopicSession._hand_over`). What one lane learnt (a stalled function, its slowest answer) never shapes the
-    other's messages: the other lane only learns that a function it asks about ran past its
+    """One worker of a session and what the session learnt from it: the public and the hidden
+    checks of a task each have a lane (docs/sandbox.md, "No public check hears from a worker that
+    ran a hidden probe"); the other lane only learns that a function it asks about ran past its
     deadline (:meth:`TopicSession._stalled`)."""
 
     worker: Worker | None = None

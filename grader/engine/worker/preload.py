@@ -47,10 +47,8 @@ def builds_optimizers(source: str) -> bool:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while the engine imports: torch, pytest and
-    ``torch._dynamo`` build ~0.5 M long-lived objects that it would scan again and again
-    (tenths of a second of CPU). What they built is then frozen:
-    shared with the pool's forks and never scanned again."""
+    """Python's cyclic collector off while the engine imports (~0.5 M long-lived objects), what
+    they built then frozen: shared with the pool's forks and never scanned (docs/engine.md, "The engine")."""
     enabled = gc.isenabled()
     gc.disable()
     try:

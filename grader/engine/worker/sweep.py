@@ -1,10 +1,6 @@
-"""The end of a run: kill every process this run started, and nothing else.
-
-:func:`become_subreaper` keeps a process that double-forks or calls ``setsid`` below the run;
-:func:`kill_descendants` walks ``/proc``'s parent links down from it and SIGKILLs each through a
-pidfd opened while it is still a descendant (docs/sandbox.md, "What is handed out holds no
-answer"). No uid, name or group is involved: another run or anything else of uid 65534 on the
-machine is out of its reach.
+"""The end of a run: kill every process this run started, and nothing else (:func:`become_subreaper`,
+:func:`kill_descendants`: docs/sandbox.md, "What is handed out holds no answer"). No uid, name or
+group is involved: another run or anything else of uid 65534 on the machine is out of its reach.
 """
 
 from __future__ import annotations
