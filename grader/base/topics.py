@@ -9,6 +9,8 @@ an editor's BOM; every command looks an exercise up in this trusted list instead
 
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,6 +49,26 @@ def exercises(topic: str) -> tuple[str, ...]:
     """The exercises of a topic, in its stub's order, from the manifest (none for an unknown topic)."""
     found = of(topic)
     return found.exercises if found else ()
+
+
+def parameters(topic: str) -> dict[str, tuple[str, ...]]:
+    """{function of ``topic``'s stub: its parameters' names, as the stub declares them} (none for an
+    unknown topic or a stub that does not parse): another exercise called with these only is that
+    exercise's call (grader/engine/subset/reach.py), and a case's arguments are named by them."""
+    found = of(topic)
+    try:
+        return _parameters(found.stub.read_text(encoding="utf-8")) if found else {}
+    except (OSError, SyntaxError, ValueError):
+        return {}
+
+
+@functools.lru_cache(maxsize=32)
+def _parameters(stub: str) -> dict[str, tuple[str, ...]]:
+    functions = (n for n in ast.parse(stub).body if isinstance(n, ast.FunctionDef))
+    return {
+        f.name: tuple(a.arg for a in (*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs))
+        for f in functions
+    }
 
 
 # A student release's suites folder holds this file (grader/apps/release.py writes it; the engine

@@ -5,14 +5,13 @@ names each once, over the exercises its declarations give (tests/packs/attention
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import torch
 
 from grader.base.i18n import _
-from grader.base.topics import of
+from grader.base.topics import parameters
 from grader.checks import battery, probes
 from grader.checks.cases import domain_answers, domain_cases, held_cases
 from grader.checks.domains import Case, movable
@@ -84,7 +83,7 @@ def vectorised(sub: Any, topic: str, name: str, counts: Collection[str] = ()) ->
     if case is None:
         raise RuntimeError(f"{topic}.{name}: no declared call a vectorised check can grow")
     ints = not any(isinstance(a, torch.Tensor) for a in case.args)
-    names = [*_parameters(topic, name), *[None] * len(case.args)]
+    names = [*parameters(topic).get(name, ()), *[None] * len(case.args)]
     args = tuple(_grown(a, ints or _count(a) and names[i] not in counts) for i, a in enumerate(case.args))
     kwargs = {k: _grown(v, ints or _count(v) and k not in counts) for k, v in case.kwargs.items()}
     if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()) or kwargs != case.kwargs:
@@ -100,15 +99,6 @@ def vectorised(sub: Any, topic: str, name: str, counts: Collection[str] = ()) ->
 def _count(value: Any) -> bool:
     """An int argument (no bool): a count the data's size may follow (``num_classes``)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _parameters(topic: str, name: str) -> list[str]:
-    """The names of function ``name``'s positional parameters, in order, from ``topic``'s stub."""
-    found = of(topic)
-    for node in ast.parse(found.stub.read_text(encoding="utf-8")).body if found else []:
-        if isinstance(node, ast.FunctionDef) and node.name == name:
-            return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-    return []
 
 
 def _plain_module(case: Case) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.base import topics
 from grader.checks.verdict.scoring import TopicResult
 from grader.engine.subset import submission as subset
 
@@ -43,7 +44,7 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     if not source:
         return
     exercises = subset.exercises_of(topic)
-    found = subset_twins.twins(sources, file, source, rules, wanted, exercises, subset.contracts_of(topic))
+    found = subset_twins.twins(sources, file, source, rules, wanted, exercises, topics.parameters(topic))
     subset_twins.charge(result, found, file)
     try:  # a clock of its own
         helpers, params = over_data.helpers_of(sources, file), over_data.stated(topic)

@@ -16,7 +16,7 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
-from grader.base.topics import available_topics, exercises
+from grader.base.topics import available_topics, exercises, parameters
 from grader.engine.subset import submission as subset
 from grader.engine.subset import twins as subset_twins
 
@@ -459,7 +459,7 @@ def rules(topic: str) -> dict:
 
 
 def charged(topic: str, source: str) -> dict:
-    return subset_twins.written(source, rules(topic), exercises(topic), subset.contracts_of(topic))
+    return subset_twins.written(source, rules(topic), exercises(topic), parameters(topic))
 
 
 @pytest.mark.unit
@@ -686,7 +686,6 @@ def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
     (tmp_path / "helper.py").write_text(
         "import torch\n\n\ndef plogp(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n"
     )
-    from grader.engine.subset import submission as subset
 
     found = subset_twins.written_in_files(
         subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")

@@ -232,27 +232,6 @@ def exercises_of(topic: str) -> tuple[str, ...]:
         return ()
 
 
-def contracts_of(topic: str) -> dict[str, tuple[str, ...]]:
-    """{function exercise: its parameters' names as the topic's stub declares them}: another
-    exercise's call passing these only is that exercise's (:mod:`grader.engine.subset.reach`)."""
-    from grader.base.topics import of
-
-    found = of(topic)
-    try:
-        return _signatures(found.stub.read_text(encoding="utf-8")) if found else {}
-    except (OSError, SyntaxError, ValueError):
-        return {}
-
-
-@functools.lru_cache(maxsize=32)
-def _signatures(stub: str) -> dict[str, tuple[str, ...]]:
-    functions = (n for n in ast.parse(stub).body if isinstance(n, ast.FunctionDef))
-    return {
-        f.name: tuple(a.arg for a in (*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs))
-        for f in functions
-    }
-
-
 def _through_imports(
     source: str, refused: dict[str, list[Refusal]], imports: dict[str, dict[str, str]], own: str
 ) -> list[Refusal] | None:
