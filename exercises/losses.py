@@ -87,7 +87,8 @@ def sigmoid(x: Tensor) -> Tensor:
     ``torch.special.expit``, and the functions that give σ as part of their value:
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
     ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
-    ``F.scaled_dot_product_attention`` (its weights are a softmax), and the recurrent layers whose
+    ``F.scaled_dot_product_attention``, ``nn.MultiheadAttention``, ``F.multi_head_attention_forward``,
+    ``nn.TransformerEncoderLayer`` (their weights are a softmax), and the recurrent layers whose
     gates are σ: ``nn.LSTM``, ``nn.GRU``, ``nn.LSTMCell``, ``nn.GRUCell``.
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
@@ -130,8 +131,9 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
     ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``,
     ``torch.logsumexp`` (and its alias ``torch.special.logsumexp``), ``torch.logcumsumexp``,
-    ``F.cross_entropy``, ``F.scaled_dot_product_attention`` (its weights are a softmax) and
-    ``torch.distributions`` (a Categorical's normalised logits).
+    ``F.cross_entropy``, ``F.scaled_dot_product_attention``, ``nn.MultiheadAttention``,
+    ``F.multi_head_attention_forward``, ``nn.TransformerEncoderLayer`` (their weights are a softmax)
+    and ``torch.distributions`` (a Categorical's normalised logits).
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 

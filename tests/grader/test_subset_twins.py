@@ -23,6 +23,17 @@ from grader.engine.subset import twins as subset_twins
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
 # correctly through a function its docstring puts off limits
 DOORS = {
+    # an attention layer's weights are a softmax (attacks118c's 99: weights = softmax(x) with its projections set)
+    "an attention layer for softmax": (
+        "losses",
+        "softmax",
+        "def softmax(x, dim=-1):\n    m = nn.MultiheadAttention(1, 1)\n    return m(x, x, x)[1]\n",
+    ),
+    "the attention layer's functional form for log_softmax": (
+        "losses",
+        "log_softmax",
+        "def log_softmax(x, dim=-1):\n    return F.multi_head_attention_forward(x, x, x, 1, 1, None, None, None, None, False, 0.0, None, None)[1].log()\n",
+    ),
     "glu for sigmoid": (
         "losses",
         "sigmoid",

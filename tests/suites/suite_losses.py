@@ -63,13 +63,15 @@ _SOFTMAXES |= {
     "cross_entropy": "F.cross_entropy",
     "cross_entropy_loss": "F.cross_entropy",
 }
-# torch's attention kernels (every op it registers whose name holds "scaled_dot_product", and the
-# softmax they run): their weights are a softmax of the scores, softmax(x) itself with an identity
-# key and value, σ(x) over the pair (x, 0); off limits wherever a softmax is
+# torch's attention kernels (every op it registers whose name holds "scaled_dot_product", the fused
+# attention layers' ops, and the softmax they run): their weights are a softmax of the scores,
+# softmax(x) itself with an identity key and value, σ(x) over the pair (x, 0); off limits wherever a softmax is
+_LAYERS = "nn.MultiheadAttention / F.multi_head_attention_forward / nn.TransformerEncoderLayer"
 _ATTENTION = {
-    op: "F.scaled_dot_product_attention"
+    op: _LAYERS if "multi_head" in op or "transformer" in op else "F.scaled_dot_product_attention"
     for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
-    if "scaled_dot_product" in op or op == "_safe_softmax"
+    if re.search(r"scaled_dot_product|multi_head_attention|transformer_encoder_layer|^_safe_softmax$", op)
+    and "backward" not in op
 }
 # the recurrent layers' ops whose gates are σ, fused kernels too (mkldnn_rnn_layer shows no sigmoid)
 _GATED = {
