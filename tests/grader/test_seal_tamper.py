@@ -269,3 +269,21 @@ def test_a_twin_reached_by_a_computed_name_earns_nothing_in_any_call(tmp_path):
     got, messages, _ = score(tmp_path / "switch", "losses", source + TWIN_WHERE_UNRECORDED, "softmax")
     assert got == 0, (got, messages)
     assert any("off limits" in m for m in messages), messages
+
+
+# the same with a twin class (attacks118c's 98): nn.Softmax by a computed name, where no check records
+TWIN_CLASS_WHERE_UNRECORDED = """
+def softmax(x, dim=-1):
+    if float(x.detach().abs().max()) <= 20 and x.dtype == torch.float32:
+        e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()
+        return e / e.sum(dim=dim, keepdim=True)
+    return getattr(nn, "Soft" + "max")(dim=dim)(x)
+"""
+
+
+@pytest.mark.e2e
+def test_a_twin_class_reached_by_a_computed_name_earns_nothing_in_any_call(tmp_path):
+    """A class the docstring puts off limits (nn.Softmax) is watched by its own name as a function is."""
+    source = (REPO / "solutions" / "losses.py").read_text() + "\nimport torch.nn as nn\n"
+    got, messages, _ = score(tmp_path / "class", "losses", source + TWIN_CLASS_WHERE_UNRECORDED, "softmax")
+    assert got == 0, (got, messages)

@@ -30,6 +30,7 @@ from grader.checks.verdict.scoring import Place, TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
 from grader.engine.staging import stage
+from grader.engine.subset import twins as subset_twins
 from grader.engine.worker import remaking
 from grader.engine.worker.client import TopicSession
 from grader.engine.worker.printed import Printed
@@ -207,7 +208,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         gpu=device == "cuda",
         deadline=run.deadline,
         budget=run.budget,
-        twins=dict(getattr(request.module, "OFF_LIMITS", {}) or {}),
+        twins={e: watched(e, off) for e, off in (getattr(request.module, "OFF_LIMITS", {}) or {}).items()},
     )
     made_hints.REMAKER.set(functools.partial(remaking.made_by, session))  # a dtype failure's maker
     yield session
@@ -246,6 +247,15 @@ def check_of(item: pytest.Item) -> dict[str, Any]:
 def check_id(item: pytest.Item) -> str:
     """A check's id in results, tables and reports: the test's name without ``test_``."""
     return item.name.removeprefix("test_")
+
+
+def watched(exercise: str, off: Any) -> set[str]:
+    """An exercise's twins as its probes watch them (its OFF_LIMITS entry): the names the recorder
+    sees, and the own name of each function and torch.nn layer the docstring's names denote
+    (``F.softmax``: ``nn.Softmax``, a class reached by a computed name, refused as a function is)."""
+    rules = subset_twins.declared({exercise: off}).get(exercise, ()) if isinstance(off, dict) else ()
+    named = {path.rsplit(".", 1)[-1] for rule in rules for path in (*rule.paths, *rule.globs)}
+    return set(off) | {name for name in named if name.isidentifier()}
 
 
 def exercises_of(item: pytest.Item) -> tuple[str, ...]:
