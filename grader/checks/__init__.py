@@ -89,7 +89,7 @@ PACK_API: dict[str, frozenset[str]] = {
             "LOOP_ARGUMENTS",
             "TAIL64",
             "declare",
-            "forward",
+            "fed",
             "gen",
             "module_case",
             "named_function",

@@ -362,9 +362,9 @@ def movable(value: Any) -> bool:
     return all(movable(v) for v in value.values()) if isinstance(value, dict) else True
 
 
-def forward(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+def fed(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
     """One input of a module case whose forward takes several arguments or keywords
-    (``forward(q, k, mask=m)``: ``model(q, k, mask=m)``); a tensor alone is ``model(x)``. Every
+    (``fed(q, k, mask=m)``: ``model(q, k, mask=m)``); a tensor alone is ``model(x)``. Every
     tensor of it walks what a one-tensor input walks: its layout, dtype, gradient, left unchanged."""
     return (FORWARD, args, kwargs)
 
@@ -378,5 +378,5 @@ def module_case(
     **more: Any,
 ) -> Case:
     """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs`` (a
-    tensor, or a :func:`forward` of several arguments)."""
+    tensor, or a :func:`fed` of several arguments)."""
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)

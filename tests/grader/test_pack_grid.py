@@ -3,7 +3,7 @@ pack (tests/packs/pairs), in process: its reference with one exercise changed ru
 (grader/checks/battery.py), judged against the stored answers.
 
 - a module whose forward takes two tensors and a keyword (``forward(q, k, mask=None)``) is declared
-  as a module case (``domains.forward``) and gets the derived battery: every tensor input walked for
+  as a module case (``domains.fed``) and gets the derived battery: every tensor input walked for
   its gradient, its layout, its dtype and its being left alone; before, the reference itself failed
   ("'tuple' object has no attribute 'clone'");
 - a loop over a count parameter is a loop over the data (docs/authors.md): ``for c in

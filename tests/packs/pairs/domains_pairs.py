@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks.domains import Case, declare, forward, gen, module_case, randn
+from grader.checks.domains import Case, declare, fed, gen, module_case, randn
 
 T = "pairs"
 
@@ -54,19 +54,19 @@ def _pair_scores() -> list[Case]:
     mask[:, 0] = True  # every query attends to at least one key
     causal = torch.ones(3, 2, dtype=torch.bool).tril()
     return [
-        _pair("edge", 4, forward(*_qk(10, 2)), note="q (2, 3, 4), k (2, 5, 4), no mask"),
-        _pair("edge", 4, forward(*_qk(11, 2), mask=mask), note="a mask"),
-        _pair("edge", 4, forward(*_qk(12)), note="no leading dimension"),
-        _pair("edge", 3, forward(*_qk(13, 1, L=1, S=1, d=3)), note="L = S = 1"),
+        _pair("edge", 4, fed(*_qk(10, 2)), note="q (2, 3, 4), k (2, 5, 4), no mask"),
+        _pair("edge", 4, fed(*_qk(11, 2), mask=mask), note="a mask"),
+        _pair("edge", 4, fed(*_qk(12)), note="no leading dimension"),
+        _pair("edge", 3, fed(*_qk(13, 1, L=1, S=1, d=3)), note="L = S = 1"),
         # weights drawn from their shapes alone: the values judged, and the gradients into q and k
-        _pair("structure", 4, forward(*_qk(14, 2)), note="q (2, 3, 4), k (2, 5, 4)", fill=True),
-        _pair("structure", 4, forward(*_qk(15, 2), mask=mask), note="a mask", fill=True),
-        _pair("structure", 6, forward(*_qk(16, 2, 3, d=6)), note="two leading dimensions", fill=True),
+        _pair("structure", 4, fed(*_qk(14, 2)), note="q (2, 3, 4), k (2, 5, 4)", fill=True),
+        _pair("structure", 4, fed(*_qk(15, 2), mask=mask), note="a mask", fill=True),
+        _pair("structure", 6, fed(*_qk(16, 2, 3, d=6)), note="two leading dimensions", fill=True),
         _pair(
             "state",
             4,
-            forward(*_qk(17, 2)),
-            forward(*_qk(18, 1, L=3, S=2), mask=causal),
+            fed(*_qk(17, 2)),
+            fed(*_qk(18, 1, L=3, S=2), mask=causal),
             note="two calls, a causal mask the second time",
             fill=True,
         ),
