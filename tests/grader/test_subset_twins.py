@@ -767,6 +767,9 @@ def test_a_twin_a_helper_packages_init_passes_on_is_read(case):
     init, deep = PASSED_ON[case]
     own = "from pkgm import C\n\n\ndef cross_entropy(logits, target):\n    return C(logits, target)\n"
     sources = {"losses.py": own, "pkgm/__init__.py": init, "pkgm/deep.py": deep}
+    sources = {
+        name: subset.absolute(name, text) for name, text in sources.items()
+    }  # as sources_of reads them
     found = subset_twins.twins(
         sources, "losses.py", own, rules("losses"), {"cross_entropy"}, exercises("losses")
     )

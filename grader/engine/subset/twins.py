@@ -217,7 +217,6 @@ def written_in(
     rules: Mapping[str, tuple[_Rule, ...]],
     helpers: Mapping[str, str] | None = None,
     read: frozenset[str] = frozenset(),
-    here: str = "",
 ) -> dict[str, Written]:
     """:func:`written` on a reading already made (:func:`subset_charge.reachable`: ``through``, the
     code an exercise reaches only through another's definition, that one's); ``helpers``:
@@ -243,7 +242,7 @@ def written_in(
             line, node = min(hits, key=lambda hit: hit[0])
             found[exercise] = Written(exercise, _text(node), line)
         elif helpers:
-            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, read, here)
+            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, read)
     return found
 
 
@@ -254,21 +253,26 @@ def _in_helpers(
     rules: tuple[_Rule, ...],
     helpers: Mapping[str, str],
     read: frozenset[str],
-    here: str = "",
 ) -> dict[str, Written]:
     """The first twin of ``exercise`` in the functions of the submission's helper files that
-    its reachable code names (``from helper import f``, ``helper.f``; in the helper file ``here``, the
-    names it imports: ``from .deep import f``), read with their own reachable code."""
+    its reachable code names (``from helper import f``, ``helper.f``) or imports (a package's
+    ``__init__`` passing a name on: ``from .deep import f``, made absolute with the sources by
+    :func:`grader.engine.subset.submission.absolute`), read with their own reachable code."""
     named = {
         path
         for node in nodes
         if isinstance(node, (ast.Name, ast.Attribute))
         for path in _paths(scopes.meanings(node))
     }
-    imports = {path: n.lineno for n in nodes if isinstance(n, ast.ImportFrom) for path in _imported(n, here)}
+    imports = {
+        f"{n.module}.{alias.name}": n.lineno
+        for n in nodes
+        if isinstance(n, ast.ImportFrom) and n.module and not n.level
+        for alias in n.names
+    }
     twin = next((p for p in sorted(imports) if any(r.matches_path(p) for r in rules)), None)
     if twin is not None:  # the helper file imports the twin itself (``from torch.distributions import ...``)
-        return {exercise: Written(exercise, twin, imports[twin], here)}
+        return {exercise: Written(exercise, twin, imports[twin])}
     for path in sorted(named | imports.keys()):
         found = parsed.module_file(path, helpers)
         if found is None or len(found[1]) != 1 or path in read:
@@ -277,21 +281,10 @@ def _in_helpers(
         reading = reachable(helpers[file], [name], [name])
         if reading is None:
             continue
-        inner = written_in(*reading, {name: rules}, helpers, read | {path}, file).get(name)
+        inner = written_in(*reading, {name: rules}, helpers, read | {path}).get(name)
         if inner is not None:
             return {exercise: Written(exercise, inner.name, inner.line, inner.file or file)}
     return {}
-
-
-def _imported(node: ast.ImportFrom, here: str) -> list[str]:
-    """The dotted paths ``from m import f`` names (a relative ``from .m`` as the package path it
-    denotes in the helper file ``here``): a package's ``__init__`` passing a name on is read through."""
-    package = here.split("/")[:-1]  # pkg/__init__.py and pkg/mod.py: in package pkg
-    if node.level and (not here or node.level - 1 > len(package)):
-        return []
-    base = package[: len(package) - (node.level - 1)] if node.level else []
-    base += node.module.split(".") if node.module else []
-    return [".".join([*base, alias.name]) for alias in node.names]
 
 
 def twins(
