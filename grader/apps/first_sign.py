@@ -63,9 +63,8 @@ class _Erasing:
 
 
 _SHOWN: list[tuple[_Sign, TextIO, TextIO]] = []
-_KEPT: list[
-    _Erasing
-] = []  # alive for good: print() holds sys.stdout borrowed across the write that gives it back
+# alive for good: print() holds sys.stdout borrowed across the write that gives it back
+_KEPT: list[_Erasing] = []
 
 
 def show(argv: list[str]) -> None:

@@ -65,9 +65,8 @@ class Pieces:
         # (what is called, how many arguments) -> the exercise of ``apart`` defined as that call
         self.forwards = {f: e for e in self.apart if (f := self._forwarded(e)) is not None}
         self._through: dict[int, dict[int, str]] = {}
-        self._claimed: dict[
-            int, set[int]
-        ] = {}  # pieces a piece reaches by another exercise's name, not its call
+        # piece -> the pieces it reaches by another exercise's name, not by its call: its own use
+        self._claimed: dict[int, set[int]] = {}
 
     def _cut(self, unit: Unit) -> list[int]:
         node = unit.definition
