@@ -64,12 +64,15 @@ class _Makers(TorchFunctionMode):
     """Where each floating tensor of another dtype than ``want`` came from: the torch call on a line
     of ``path`` (the learner's file) that made it, or its first ancestor of that dtype, from no
     tensor of that dtype (a factory, ``.float()``); an op on such a tensor passes its origin on to
-    a result of the same dtype (``zeros(n)`` then ``grad[i] = v``, ``out + 1``, a view)."""
+    a result of the same dtype (``zeros(n)`` then ``grad[i] = v``, ``out + 1``, a view). A tensor
+    made from a NumPy array (``torch.as_tensor``) says so, and ``crossed`` keeps the first line
+    where a tensor went to NumPy (``.numpy()``), for what ``torch.from_numpy``, unseen, brought back."""
 
     def __init__(self, want: torch.dtype, path: str) -> None:
         super().__init__()
         self.want, self.path = want, path
         self.origins: dict[int, tuple[weakref.ref[torch.Tensor], dict[str, Any]]] = {}
+        self.crossed = 0
 
     def origin(self, value: Any) -> dict[str, Any] | None:
         """The record of where tensor ``value`` came from, None where it has none."""
@@ -80,11 +83,15 @@ class _Makers(TorchFunctionMode):
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
         result = func(*args, **(kwargs or {}))
+        if not self.crossed and getattr(func, "__name__", "") in ("numpy", "__array__"):
+            self.crossed = self.line()
         if isinstance(result, torch.Tensor) and result.is_floating_point() and result.dtype != self.want:
             given = [t for t in _tensors((*args, *(kwargs or {}).values())) if t.dtype == result.dtype]
             origin = next((o for o in map(self.origin, given) if o is not None), None)
             if origin is None and not given:
                 origin = self.made_here(func, result)
+                if origin is not None and any(_numpy_array(a) for a in args):
+                    origin["numpy"] = True
             if origin is not None:
                 self.origins[id(result)] = (weakref.ref(result), origin)
         return result
@@ -128,8 +135,18 @@ def dtype_maker(call: Callable[[], Any], want: torch.dtype, path: str) -> tuple[
         result = call()
     for tensor in _tensors((result,), depth=3):
         if tensor.is_floating_point() and tensor.dtype != want:
-            return result, makers.origin(tensor)
+            origin = makers.origin(tensor)
+            if origin is None and makers.crossed and tensor.dtype == torch.float64:  # from NumPy's default
+                shape = list(tensor.shape)
+                origin = {"name": "from_numpy", "method": False, "dtype": "float64", "shape": shape}
+                origin.update(line=makers.crossed, numpy=True)
+            return result, origin
     return result, None
+
+
+def _numpy_array(value: Any) -> bool:
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.ndarray)
 
 
 def dtype_noted(

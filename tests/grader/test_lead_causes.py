@@ -1668,6 +1668,26 @@ BLIND_LEADS = [
         "第一个卷积",
     ),
     (
+        "b28-one-hot-through-np-eye",  # NumPy's float64 default named, torch.from_numpy unseen by modes
+        "one_hot",
+        (
+            "return (labels[:, None] == classes[None, :]).float()",
+            "import numpy as np\n\n    return torch.from_numpy(np.eye(num_classes)[labels.numpy()])",
+        ),
+        "went through NumPy",
+        "经过了 NumPy",
+    ),
+    (
+        "b28-one-hot-as-tensor-of-np-eye",  # the same through torch.as_tensor, which a mode sees
+        "one_hot",
+        (
+            "return (labels[:, None] == classes[None, :]).float()",
+            "import numpy as np\n\n    return torch.as_tensor(np.eye(num_classes)[labels.numpy()])",
+        ),
+        "went through NumPy",
+        "经过了 NumPy",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

@@ -28,6 +28,12 @@ CONVERTED = N_(
     "dtype: keep the input's dtype (no .float() or .to(torch.float32) on the way), or convert "
     "back with .to(x.dtype)"
 )
+NUMPY = N_(
+    "line %(line)d: the values went through NumPy, whose arrays are float64 unless told otherwise "
+    "(np.eye, np.zeros, np.array of floats), and %(maker)s kept that dtype: %(dtype)s %(shape)s; "
+    "stay with torch's own functions (torch.eye, comparisons, x.new_zeros), or convert what comes "
+    "back to the dtype asked"
+)
 
 # the running check's session's :func:`grader.engine.worker.remaking.made_by` (set by the plugin's ``sub``)
 REMAKER: ContextVar[Callable[[Any, str], Any] | None] = ContextVar("remaker", default=None)
@@ -76,5 +82,6 @@ def worded(record: Any) -> str:
         return ""
     method = record.get("method") is True
     said = CONVERTED if method and name in ("float", "to", "type", "half", "double") else MADE
+    said = NUMPY if record.get("numpy") is True and dtype == "float64" else said
     maker = f".{name}()" if method else f"torch.{name}"
     return _(said) % {"line": line, "maker": maker, "dtype": dtype, "shape": tuple(shape)}
