@@ -1688,6 +1688,16 @@ BLIND_LEADS = [
         "经过了 NumPy",
     ),
     (
+        "b28-bce-with-logits-through-sigmoid-and-bce",  # the capped log named, not the formula alone
+        "bce_with_logits",
+        (
+            "return (y * _softplus(-logits) + (1 - y) * _softplus(logits)).mean()",
+            "return bce(sigmoid(logits), y)",
+        ),
+        "σ(±1000) rounds to exactly 0 or 1",
+        "σ(±1000)",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

@@ -461,6 +461,20 @@ SOFTPLUS_SWAPPED = N_(
 )
 
 
+# the logits squashed first (σ, then bce's form): σ(±1000) is exactly 0 or 1, and a capped log decides
+PROBABILITIES_CAPPED = N_(
+    "these are the losses of σ(z) with each log capped (at −100, as BCELoss does, or p clipped into "
+    "[ε, 1 − ε]): σ(±1000) rounds to exactly 0 or 1, so the cap, not the logit, sets the loss "
+    "there; stay with the logits: loss = softplus(z) − y·z"
+)
+
+
+def squashed_first(z, y):
+    """What bce_with_logits gives through σ and a capped log: BCELoss's −100, or p clipped at each ε."""
+    p = torch.sigmoid(z)
+    return [F.binary_cross_entropy(p, y), *(F.binary_cross_entropy(p.clamp(e, 1 - e), y) for e in CLIPS)]
+
+
 @check("shape", public=True, exercise="bce_with_logits")
 def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
@@ -477,6 +491,11 @@ def test_bce_with_logits_stable_at_1000(sub):
                 SOFTPLUS_SWAPPED,
                 (y * F.softplus(z) + (1 - y) * F.softplus(-z)).mean(),
                 F.binary_cross_entropy_with_logits(z, y),
+            ),
+            *(
+                k
+                for capped in squashed_first(z, y)
+                for k in known(PROBABILITIES_CAPPED, capped, F.binary_cross_entropy_with_logits(z, y))
             ),
             N_("loss = softplus(z) − y·z, the mean: y·softplus(−z) + (1 − y)·softplus(z)"),
         ),
