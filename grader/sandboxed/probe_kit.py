@@ -66,20 +66,30 @@ from grader.sandboxed.steps import count_work as count_work
 
 
 class _Recorder:
-    def __init__(self, module_globals: Any, helpers: set[Any], own: frozenset[CodeType]) -> None:
+    def __init__(
+        self, module_globals: Any, helpers: set[Any], own: frozenset[CodeType], answers: charged.Answers
+    ) -> None:
         self.module_globals = module_globals
         self.helpers, self.own = helpers, own  # the helpers' frames, and the code of their bodies
+        self.answers = answers  # a helper's call in flight, whose ops are its own if it answers
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
         self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
 
     def note(self, name: str, written: bool = False) -> None:
-        if name not in self.seen or (written and name not in self.written):
-            where = charged.caller(self.module_globals, self.helpers, self.own)
-            if where is not None:
-                self.seen.setdefault(name, where)
-                if written:
-                    self.written.add(name)
+        if self.answers.asking or not (name not in self.seen or (written and name not in self.written)):
+            return
+        where = charged.caller(self.module_globals, self.helpers, self.own)
+        if where is not None:
+            self.charge(name, written, where)
+        elif self.answers.pending:  # the helper's, if its call answers as the helper
+            made = charged.caller(self.module_globals, set(), frozenset())
+            self.answers.pending[-1].setdefault(name, (written, made or {}))
+
+    def charge(self, name: str, written: bool, where: dict[str, Any]) -> None:
+        self.seen.setdefault(name, where)
+        if written:
+            self.written.add(name)
 
 
 class _AtenRecorder(TorchDispatchMode):
@@ -314,7 +324,8 @@ def ops_used(
     aten ops they dispatch, one name for every alias (``torch.softmax``, ``x.softmax``: ``_softmax``),
     the insides of composites shown (``F.cross_entropy`` reaches ``_log_softmax``). "Where" is the
     function of the submitted module ``mod`` and the line that made the op (:func:`grader.sandboxed.charged.caller`); ops
-    made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not.
+    made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not,
+    in a call of theirs that answers as they do (:class:`grader.sandboxed.charged.Answers`).
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
     was called, in whatever thread, or the code called a function among ``off`` (a composite's own
@@ -326,8 +337,11 @@ def ops_used(
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     module_globals = getattr(mod, "__dict__", None)
     own = charged.body(module_globals, [getattr(mod, h, None) for h in helpers])
-    recorder = _Recorder(module_globals, helper_codes | {_through.__code__}, own)
-    with off_limits(off) as refused, _framed(mod, helpers):
+    answers = charged.Answers(helpers)
+    recorder = _Recorder(
+        module_globals, helper_codes | {_through.__code__, answers.call.__code__}, own, answers
+    )
+    with off_limits(off) as refused, _framed(mod, helpers, recorder):
         try:
             with _FunctionRecorder(recorder), _AtenRecorder(recorder):
                 result = call()
@@ -343,12 +357,15 @@ def _through(helper: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # a
 
 
 @contextmanager
-def _framed(mod: Any, helpers: tuple[str, ...]) -> Iterator[None]:
-    """Inside: ``mod``'s helpers with no Python frame (a ``functools.partial``) go through :func:`_through`."""
+def _framed(mod: Any, helpers: tuple[str, ...], recorder: _Recorder) -> Iterator[None]:
+    """Inside: each of ``mod``'s helpers is called through its answer's check
+    (:meth:`grader.sandboxed.charged.Answers.call`), one with no Python frame (a
+    ``functools.partial``) through :func:`_through` too."""
     found = ((name, getattr(mod, name, None)) for name in helpers)
-    swapped = {name: value for name, value in found if callable(value) and not hasattr(value, "__code__")}
+    swapped = {name: value for name, value in found if callable(value)}
     for name, value in swapped.items():
-        setattr(mod, name, functools.partial(_through, value))
+        called = value if hasattr(value, "__code__") else functools.partial(_through, value)
+        setattr(mod, name, functools.partial(recorder.answers.call, name, called, recorder.charge))
     try:
         yield
     finally:

@@ -201,6 +201,40 @@ def test_the_helpers_body_is_charged_to_nobody_whoever_calls_it():
     assert ops["clamp"]["function"] == "MyReLU.forward", ops  # told of no helper: its caller's
 
 
+SWITCHED_HELPER = """
+import torch
+
+ASKED = []
+
+
+def relu(x):
+    if ASKED:
+        return torch.nn.functional.hardsigmoid(6 * x - 3)
+    return x.clamp(min=0)
+
+
+def hard_sigmoid(x):
+    ASKED.append(1)
+    try:
+        return relu(x + 0.5)
+    finally:
+        ASKED.pop()
+"""
+
+
+def test_a_helpers_op_that_does_not_answer_as_the_helper_is_its_callers():
+    """A helper's body is its own only while it computes the helper: a relu that answers its
+    caller's twin under a switch the caller sets (here a module list; a flag, a marked argument)
+    made hard_sigmoid 5/5 through F.hardsigmoid. Its clamp(min=0), relu's answer, stays relu's."""
+    mod = types.ModuleType("mlp")
+    exec(compile(SWITCHED_HELPER, "mlp.py", "exec"), mod.__dict__)
+    x = torch.linspace(-2, 2, 9)
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(x), mod, ("relu",))
+    assert ops["hardsigmoid"] == {"function": "relu", "line": 9}, ops
+    _, ops = kit.ops_used(lambda: mod.relu(x) - mod.relu(x - 1), mod, ("relu",))
+    assert "clamp" not in ops and "hardsigmoid" not in ops, ops
+
+
 def test_ops_used_outside_the_module_says_so():
     _, ops = kit.ops_used(lambda: torch.ones(2).exp(), learner_module())
     assert ops["exp"] == {"function": "", "line": 0}  # outside the learner's functions
