@@ -1,8 +1,9 @@
 """`--exercise X` charges X alone: a check shared by several exercises that fails through one of
 them is reported against that one; an exercise whose own checks the selection left out is not
 shown failing (it reads the charged check as skipped: nothing of its own was judged). One case
-per topic family whose suite shares a check (cnn, mlp, rnn). Seen failing on the branch's start:
-"✗ rnn · gru_cell 0/0.33" and "✗ mlp · train_epoch 1/2" under `--exercise` of the broken one."""
+per topic family whose suite shared a check (cnn, mlp, rnn; cnn's and rnn's edge sizes are one check
+per exercise now). Seen failing on the branch's start: "✗ rnn · gru_cell 0/0.33" and "✗ mlp ·
+train_epoch 1/2" under `--exercise` of the broken one."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def test_grading_one_cell_does_not_show_the_others_failing(tmp_path):
     assert done.returncode in (0, 1), done.stderr[-2000:]
     shown = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert shown["rnn_cell"]["status"] == "failed"
-    assert all(shown[name]["status"] == "skipped" for name in ("gru_cell", "rnn_forward")), shown
+    neighbours = [shown.get(name, {"status": "absent"})["status"] for name in ("gru_cell", "rnn_forward")]
+    assert set(neighbours) <= {"skipped", "absent"}, shown
 
 
 @pytest.mark.unit

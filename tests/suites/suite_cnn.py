@@ -655,25 +655,29 @@ def test_simple_cnn_accepts_non_square_inputs(sub):
     )
 
 
-@check("shape", public=True, exercise=("corr2d", "conv_output_size"))  # kh ≤ H, kw ≤ W; k ≤ n + 2p
-def test_corr2d_and_output_size_edge_shapes(sub):
+# kh ≤ H, kw ≤ W; k ≤ n + 2p: each exercise judged by itself (half a point each)
+@check("shape", points=1 / 2, public=True)
+@pytest.mark.parametrize("name", ["corr2d", "conv_output_size"])
+def test_corr2d_and_output_size_edge_shapes(sub, name):
     g = gen(93)
     for case in strategies.conv_cases(93):
-        size = sub.run(
-            probes.call,
-            "conv_output_size",
-            (case.w, case.kw),
-            {"padding": case.padding, "stride": case.stride},
-        )
-        expected = (case.w + 2 * case.padding - case.kw) // case.stride + 1
-        expect(
-            size == expected,
-            f"conv_output_size({case.w}, {case.kw}, {case.padding}, {case.stride})",
-            str(expected),
-            str(size),
-        )
         h, w = case.h + 2 * case.padding, case.w + 2 * case.padding
         x, k = torch.randn(h, w, generator=g), torch.randn(case.kh, case.kw, generator=g)
+        if name == "conv_output_size":
+            size = sub.run(
+                probes.call,
+                "conv_output_size",
+                (case.w, case.kw),
+                {"padding": case.padding, "stride": case.stride},
+            )
+            expected = (case.w + 2 * case.padding - case.kw) // case.stride + 1
+            expect(
+                size == expected,
+                f"conv_output_size({case.w}, {case.kw}, {case.padding}, {case.stride})",
+                str(expected),
+                str(size),
+            )
+            continue
         out = sub.run(probes.call, "corr2d", (x, k), {})
         expect_close(
             out,
