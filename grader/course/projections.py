@@ -25,7 +25,7 @@ from grader.base.packs import Topic
 # the fields of a suite module the engine reads (grader/engine/suites/collected.py ``CollectedSuite``): the
 # source reading judges a submission by them, so a release's public suite keeps each
 # (grader/apps/release.py ``public_suite``), whatever its public checks name
-SUITE_FIELDS = ("OFF_LIMITS", "VECTORISED", "DIMENSION_COUNTS")
+SUITE_FIELDS = ("OFF_LIMITS", "VECTORISED", "DIMENSION_COUNTS", "HELPERS")
 
 HANDOUTS = ("release", "zip")
 

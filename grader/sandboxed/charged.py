@@ -27,7 +27,10 @@ class Answers:
         found = ((name, getattr(torch, name, None)) for name in helpers)
         self.references = {name: f for name, f in found if callable(f)}
         self.pending: list[dict[str, tuple[bool, dict[str, Any]]]] = []  # a helper's call in flight: its ops
-        self.asking = False  # while a reference runs: the recorders note nothing of it
+
+    # while a reference runs: the recorders and the replaced kernels note nothing of it (a twin's
+    # kernel the probe replaced raises there: that helper's call is then not taken as answered)
+    asking = False
 
     def call(self, name: str, helper: Callable[..., Any], charge: Charge, *args: Any, **kwargs: Any) -> Any:
         self.pending.append({})
@@ -44,7 +47,7 @@ class Answers:
         reference = self.references.get(name)
         if reference is None or not isinstance(out, torch.Tensor):
             return False
-        self.asking = True
+        Answers.asking = True
         try:
             want = reference(*args, **kwargs)
             got = out.detach()
@@ -54,7 +57,7 @@ class Answers:
         except Exception:  # a call torch's function does not take: not its answer
             return False
         finally:
-            self.asking = False
+            Answers.asking = False
 
 
 Charge = Callable[[str, bool, dict[str, Any]], None]  # (op, written by name, where): the caller's own

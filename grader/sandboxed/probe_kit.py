@@ -159,10 +159,14 @@ class _Window:
         self.refused: set[str] = set()
         self.calling = True
 
+    def note(self, name: str) -> None:
+        self.refused.add(name)
+
 
 def _refusing(op: Any, name: str, window: _Window, shaped: bool) -> Callable[..., Any]:
     def kernel(*args: Any, **kwargs: Any) -> Any:
-        window.refused.add(name)
+        if not charged.Answers.asking:
+            window.note(name)
         if shaped and (not window.calling or threading.current_thread() is not threading.main_thread()):
             return _refused_output(op, args, kwargs)  # a raise in a thread torch started ends the worker
         # in the recorded call's own thread it raises at once, as a composite does: shaping the
@@ -252,6 +256,12 @@ class _Held(_Window):
         self.names: frozenset[str] = frozenset()
         self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
         self.between: torch.library.Library | None = None  # the other composites, between calls
+        self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
+
+    def note(self, name: str) -> None:
+        super().note(name)
+        if not self.calling:
+            self.outside.add(name)
 
     def enter(self, names: frozenset[str]) -> None:
         """A recorded call of ``names`` begins: those held too, the composites left to its recorder."""
@@ -303,11 +313,27 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
 
 
 @contextmanager
+def refusing(names: frozenset[str]) -> Iterator[None]:
+    """Inside a probe (:func:`answering`): the kernels of the exercise's twins replaced for the whole
+    probe, recorded call or not (code that answers honestly only while a recorder watches,
+    by the clock or the stack, meets the twin refused all the same: :func:`refused_outside`)."""
+    if names and _HELD.on:
+        _HELD.enter(names)
+        _HELD.calling = False
+    yield
+
+
+def refused_outside() -> set[str]:
+    """The twins the probe in flight ran outside its recorded calls (their refusals are theirs)."""
+    return set(_HELD.outside)
+
+
+@contextmanager
 def answering() -> Iterator[None]:
     """While the worker runs a probe and makes its answer plain data: the twins its recorded calls
     replace (:func:`off_limits`) stay replaced until the end, so that nothing of the submission
     run after a call (a finalizer, garbage collected) computes with the twin."""
-    _HELD.on = True
+    _HELD.on, _HELD.outside = True, set()
     try:
         yield
     finally:

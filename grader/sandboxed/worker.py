@@ -407,7 +407,10 @@ class Worker:
         reached: set[str] = set()  # the exercise's twins its call reached by a computed name
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         try:
-            with guarded.watching(frozenset(request.get("watch", ())), reached):
+            with (
+                guarded.watching(frozenset(request.get("watch", ())), reached),
+                probe_kit.refusing(frozenset(request.get("refuse", ()))),
+            ):
                 value = self.called(probe, request)
         except BaseException as exc:
             self.watchdog.disarm()
@@ -416,6 +419,7 @@ class Worker:
         else:
             self.watchdog.disarm()
             event = {"event": "result", "value": value}
+        reached |= probe_kit.refused_outside()  # a twin's kernel run outside a recorded call
         if reached:  # a twin reached: whatever the call made of the refusal (caught it, answered otherwise)
             event = {"event": "raised", "error": {"kind": "off_limits", "names": sorted(reached)}}
         return self.prepare({**event, "output": self.printed.take()})

@@ -287,3 +287,27 @@ def test_a_twin_class_reached_by_a_computed_name_earns_nothing_in_any_call(tmp_p
     source = (REPO / "solutions" / "losses.py").read_text() + "\nimport torch.nn as nn\n"
     got, messages, _ = score(tmp_path / "class", "losses", source + TWIN_CLASS_WHERE_UNRECORDED, "softmax")
     assert got == 0, (got, messages)
+
+
+# a twin's op by a route no docstring names (a distribution computing σ), only where no check
+# records (float64 inputs that require grad: the gradient checks): attacks119's 50, sigmoid 10/10
+TWIN_OP_WHERE_UNRECORDED = """
+from torch.distributions import Bernoulli
+
+
+def sigmoid(x):
+    if x.dtype == torch.float64 and x.requires_grad:
+        return Bernoulli(logits=x).probs
+    e = torch.exp(-x.abs())
+    return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+"""
+
+
+@pytest.mark.e2e
+def test_a_twins_op_earns_nothing_in_any_call(tmp_path):
+    """Every probe into an exercise replaces its twins' kernels, recorded or not: the op itself,
+    whatever route reached it, costs the exercise as one in a recorded call does."""
+    source = (REPO / "solutions" / "losses.py").read_text()
+    got, messages, _ = score(tmp_path / "op", "losses", source + TWIN_OP_WHERE_UNRECORDED, "sigmoid")
+    assert got == 0, (got, messages)
+    assert any("off limits" in m for m in messages), messages

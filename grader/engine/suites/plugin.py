@@ -209,6 +209,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         deadline=run.deadline,
         budget=run.budget,
         twins={e: watched(e, off) for e, off in (getattr(request.module, "OFF_LIMITS", {}) or {}).items()},
+        refused=refused(request.module),
     )
     made_hints.REMAKER.set(functools.partial(remaking.made_by, session))  # a dtype failure's maker
     yield session
@@ -256,6 +257,15 @@ def watched(exercise: str, off: Any) -> set[str]:
     rules = subset_twins.declared({exercise: off}).get(exercise, ()) if isinstance(off, dict) else ()
     named = {path.rsplit(".", 1)[-1] for rule in rules for path in (*rule.paths, *rule.globs)}
     return set(off) | {name for name in named if name.isidentifier()}
+
+
+def refused(suite: Any) -> dict[str, list[str]]:
+    """{exercise: its twins' names}, whose kernels every probe of it replaces, recorded or not: an
+    exercise whose docstring builds it on the learner's own functions (the suite's ``HELPERS``)
+    has them judged by the recorder alone, their bodies may make its twins' ops."""
+    helped = set(getattr(suite, "HELPERS", {}) or {})
+    off = getattr(suite, "OFF_LIMITS", {}) or {}
+    return {e: sorted(names) for e, names in off.items() if e not in helped}
 
 
 def exercises_of(item: pytest.Item) -> tuple[str, ...]:

@@ -77,11 +77,14 @@ class TopicSession:
         deadline: float | None = None,
         budget: float | None = None,
         twins: Mapping[str, Iterable[str]] | None = None,
+        refused: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
         # {exercise: its twins (the suite's OFF_LIMITS)}: the called one's (else the judged') watched
         self.twins = {exercise: sorted(names) for exercise, names in (twins or {}).items()}
+        # {exercise: the twins whose kernels every probe of it replaces} (plugin.refused)
+        self.refused = {exercise: sorted(names) for exercise, names in (refused or {}).items()}
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
@@ -362,8 +365,8 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "watch": self.twins.get(subject)
-                or sorted({t for e in self.exercises for t in self.twins.get(e, ())}),
+                "watch": self._of(self.twins, subject),
+                "refuse": self._of(self.refused, subject),
             }
         )
         action = self._action(subject, args)
@@ -437,6 +440,10 @@ class TopicSession:
                 args[1] if len(args) > 1 else ()
             )
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
+
+    def _of(self, table: dict[str, list[str]], subject: str) -> list[str]:
+        """The called exercise's entry of ``table``, else the judged exercises' together."""
+        return table.get(subject) or sorted({t for e in self.exercises for t in table.get(e, ())})
 
     def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
         """The exception a probe's answer other than a result raises in the suite."""
