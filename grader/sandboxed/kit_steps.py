@@ -90,6 +90,8 @@ class _Makers(TorchFunctionMode):
             origin = next((o for o in map(self.origin, given) if o is not None), None)
             if origin is None and not given:
                 origin = self.made_here(func, result)
+                if origin is not None and any(a is float for a in (*args, *(kwargs or {}).values())):
+                    origin["python_float"] = True  # .to(float): Python's float is torch.float64
                 if origin is not None and any(_numpy_array(a) for a in args):
                     origin["numpy"] = True
             if origin is not None:
@@ -107,6 +109,7 @@ class _Makers(TorchFunctionMode):
             "name": name,
             "method": getattr(torch.Tensor, name, None) is func,
             "dtype": str(result.dtype).removeprefix("torch."),
+            "want": str(self.want).removeprefix("torch."),
             "shape": list(result.shape),
             "line": line,
         }

@@ -1698,6 +1698,16 @@ BLIND_LEADS = [
         "σ(±1000)",
     ),
     (
+        "b29-one-hot-to-python-float",  # Python's float named, not "keep the input's dtype" (int labels)
+        "one_hot",
+        (
+            "return (labels[:, None] == classes[None, :]).float()",
+            "return (labels[:, None] == classes[None, :]).to(float)",
+        ),
+        "Python's float is a double",
+        "Python 的 float 是双精度",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

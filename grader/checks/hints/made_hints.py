@@ -25,8 +25,13 @@ MADE = N_(
 )
 CONVERTED = N_(
     "line %(line)d: %(maker)s turned a tensor into %(dtype)s %(shape)s, and the result kept that "
-    "dtype: keep the input's dtype (no .float() or .to(torch.float32) on the way), or convert "
-    "back with .to(x.dtype)"
+    "dtype where %(want)s is asked: convert to %(want)s (.to(torch.%(want)s)), or not at all where "
+    "the tensor already is %(want)s"
+)
+PYTHON_FLOAT = N_(
+    "line %(line)d: %(maker)s with Python's float turned a tensor into float64 %(shape)s (Python's "
+    "float is a double: torch.float64), and the result kept that dtype where %(want)s is asked: "
+    "convert with .to(torch.%(want)s)"
 )
 NUMPY = N_(
     "line %(line)d: the values went through NumPy, whose arrays are float64 unless told otherwise "
@@ -81,7 +86,15 @@ def worded(record: Any) -> str:
     if not (isinstance(shape, list) and all(isinstance(n, int) for n in shape)) or line <= 0:
         return ""
     method = record.get("method") is True
+    want = record.get("want")
     said = CONVERTED if method and name in ("float", "to", "type", "half", "double") else MADE
+    said = (
+        PYTHON_FLOAT
+        if said is CONVERTED and record.get("python_float") is True and dtype == "float64"
+        else said
+    )
     said = NUMPY if record.get("numpy") is True and dtype == "float64" else said
+    if said in (CONVERTED, PYTHON_FLOAT) and want not in MADE_DTYPES:
+        return ""  # no dtype asked on record: no conversion to advise
     maker = f".{name}()" if method else f"torch.{name}"
-    return _(said) % {"line": line, "maker": maker, "dtype": dtype, "shape": tuple(shape)}
+    return _(said) % {"line": line, "maker": maker, "dtype": dtype, "shape": tuple(shape), "want": want}
