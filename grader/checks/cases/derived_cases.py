@@ -12,21 +12,21 @@ from typing import Any
 
 import torch
 
-from grader.checks.domains import REGISTRY, Case
+from grader.checks.domains import REGISTRY, Case, _leaves
 
 # the dimension whose module cases are judged on their values, not only their shapes (battery.py)
 SEEDED = "creation"
 
 
-def _extend(key: tuple[str, str], more: Callable[[list[Case]], list[Case]]) -> None:
-    """``key``'s domain: its cases, then what ``more`` derives from them."""
+def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
+    """``key``'s domain over ``dim`` too: its cases, then what ``more`` derives from them."""
     domain = REGISTRY[key]
 
     def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
         found = build()
         return [*found, *more(found)]
 
-    REGISTRY[key] = domain._replace(cases=cases)
+    REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
 def _plain(case: Case) -> bool:
@@ -34,13 +34,7 @@ def _plain(case: Case) -> bool:
 
 
 def _tensors(value: Any) -> list[torch.Tensor]:
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors(v)]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _tensors(v)]
-    return []
+    return [t for t in _leaves(value) if isinstance(t, torch.Tensor)]
 
 
 def _floating(value: Any) -> bool:
@@ -131,4 +125,4 @@ def derive(keys: set[tuple[str, str]]) -> None:
     for key in sorted(keys):
         for dim, more in DERIVED.items():  # in this order: the leading cases of the extremes too
             if dim in REGISTRY[key].dims:
-                _extend(key, more)
+                _extend(key, dim, more)

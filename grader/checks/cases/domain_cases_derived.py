@@ -15,24 +15,13 @@ from typing import Any
 
 import torch
 
-from grader.checks.cases.derived_cases import _alternating
-from grader.checks.domains import AXES, REGISTRY, Case, Shown, _leaves, module_case, movable
+from grader.checks.cases.derived_cases import _alternating, _extend, _tensors
+from grader.checks.domains import AXES, REGISTRY, Case, Shown, module_case, movable
 from grader.sandboxed.kit_steps import fed_tensors, mapped
 
 # ---------------------------------------------------------------- structure
 # The builds a declaration shows (domains.Domain.shown), judged against the docstring's own layers
 STRUCTURE_TOL = (1e-4, 1e-5)  # the same layers in another order of operations, float32
-
-
-def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
-    """``key``'s domain over ``dim`` too: its cases, then what ``more`` derives from them."""
-    domain = REGISTRY[key]
-
-    def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
-        found = build()
-        return [*found, *more(found)]
-
-    REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
 def _structure_cases(name: str, shown: tuple[Shown, ...], _found: list[Case]) -> list[Case]:
@@ -190,13 +179,9 @@ def _scalable(found: list[Case]) -> int | None:
     for i, c in enumerate(found):
         plain = c.same_as is None and c.differs_from is None and not c.noncontig and not c.forms
         judged = c.kind in ("call", "optimiser") and c.seed is None or c.fill
-        if plain and judged and any(t.is_floating_point() for t in _tensors_of(c)):
+        if plain and judged and any(t.is_floating_point() for t in _tensors((c.args, c.kwargs))):
             return i
     return None
-
-
-def _tensors_of(case: Case) -> list[torch.Tensor]:
-    return [a for a in _leaves((case.args, case.kwargs)) if isinstance(a, torch.Tensor)]
 
 
 def _magnitude_cases(tolerance: Callable[[Case], tuple[float, float]], found: list[Case]) -> list[Case]:
