@@ -62,7 +62,7 @@ class ForkedWorker:
                 self.thread_fds = proc.thread_schedstats(host_pid)
         return proc.cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
 
-    def _read_status(self, wait: float) -> int | None:
+    def exit_status(self, wait: float) -> int | None:
         if self.status is None:
             ready, _, _ = select.select([self.status_fd], [], [], max(0.0, wait))
             if ready:
@@ -72,9 +72,6 @@ class ForkedWorker:
                 else:  # the zygote died, and the child with it
                     self.status = -signal.SIGKILL
         return self.status
-
-    def exit_status(self, wait: float) -> int | None:
-        return self._read_status(wait)
 
     def dismiss(self) -> None:
         """The zygote kills and reaps it (its ``X`` status then meets a closed pipe); its next
@@ -91,9 +88,9 @@ class ForkedWorker:
         try:
             if self.status is None:
                 self.server.order({"op": "kill", "id": self.ident})
-                self._read_status(SPAWN_SECONDS)
+                self.exit_status(SPAWN_SECONDS)
         except ZygoteDied:  # its pid namespace took the child with it: its status pipe says so
-            self._read_status(0.0)
+            self.exit_status(0.0)
         finally:
             self._close()
         return self.status
@@ -263,9 +260,6 @@ class ForkServer:
                 os.close(fd)
         return Ordered(self, ident, nonce, limits, os.getpid(), request_write, results_read, status_read)
 
-    def spawn(self, limits: Limits) -> ForkedWorker:
-        return self.order_spawn(limits).answer()
-
     def stop(self) -> None:
         if self.control is not None:
             self.control.close()
@@ -399,7 +393,7 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
         if server is None:
             break
         try:
-            child = _take_ahead(server, limits, gpu) or server.spawn(limits)
+            child = _take_ahead(server, limits, gpu) or server.order_spawn(limits).answer()
         except ZygoteDied:
             server.stop()
             continue
