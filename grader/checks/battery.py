@@ -151,10 +151,9 @@ def _known(domain: domains.Domain, case: domains.Case) -> tuple[Keyed, ...]:
 def _device_case(built: list[domains.Case], answers: list[Any]) -> int | None:
     """The first case a device check can run: a call on tensors the reference answered, or a module."""
     for i, case in enumerate(built):
-        plain = not case.noncontig and case.same_as is None and case.differs_from is None and not case.fill
-        movable = case.seed is None and domains.movable(case.args) and domains.movable(case.kwargs)
+        plain = derived_cases.plain(case) and domains.movable(case.args) and domains.movable(case.kwargs)
         called = case.kind == "call" and any(isinstance(a, torch.Tensor) for a in case.args)
-        if plain and movable and (case.kind == "module" or called and "out" in answers[i]):
+        if plain and not case.fill and (case.kind == "module" or called and "out" in answers[i]):
             return i
     return None
 
@@ -355,9 +354,8 @@ def _judge_values(
             atol,
             hint,
         )
-    if (
-        "after" in want and "after" in mine
-    ):  # each generator argument's stream after the call (both given one)
+    # each generator argument's stream after the call (both given one)
+    if "after" in want and "after" in mine:
         what_after = _("the generator's next draws after %(what)s") % {"what": what}
         compare(mine.get("after"), want["after"], what_after, 0.0, 0.0, domains.STREAM)
     if "grads" in want:  # the outputs were right: a module's input gradient, or one that never came, was cut

@@ -29,7 +29,8 @@ def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Ca
     REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
-def _plain(case: Case) -> bool:
+def plain(case: Case) -> bool:
+    """No relation to another case, no strided argument, no seed: a case as it is declared."""
     return case.same_as is None and case.differs_from is None and not case.noncontig and case.seed is None
 
 
@@ -46,7 +47,7 @@ def _creation_cases(found: list[Case]) -> list[Case]:
     """The first module case of each constructor, judged on the outputs of its seeded weights."""
     seen, derived = set(), []
     for case in found:
-        if case.kind == "module" and not case.fill and _plain(case) and repr(case.ctor) not in seen:
+        if case.kind == "module" and not case.fill and plain(case) and repr(case.ctor) not in seen:
             seen.add(repr(case.ctor))
             seeded = case._replace(dim=SEEDED, shapes=None, wrt=(0,), note=f"{case.note}, seeded weights")
             derived.append(seeded)
@@ -72,7 +73,7 @@ def _extreme_cases(found: list[Case]) -> list[Case]:
     for case in found:
         discrete = [t for t in _tensors((case.args, case.kwargs)) if not t.is_floating_point()]
         floats = [i for i, a in enumerate(case.args) if _floating(a) and i in bounds]
-        if case.kind != "call" or not _plain(case) or not discrete or not floats:
+        if case.kind != "call" or not plain(case) or not discrete or not floats:
             continue
         for phase in (1.0, -1.0):
             args = list(case.args)
@@ -101,7 +102,7 @@ def _first_index(value: Any, rank: int) -> Any:
 
 
 def _leading_cases(found: list[Case]) -> list[Case]:
-    calls = [c for c in found if c.kind == "call" and _plain(c) and _rank(c)]
+    calls = [c for c in found if c.kind == "call" and plain(c) and _rank(c)]
     if not calls:
         return []
     fewest = min(_rank(c) for c in calls)
