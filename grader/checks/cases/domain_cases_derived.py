@@ -119,12 +119,7 @@ def _prior_cases(overwrites: tuple[int, ...], found: list[Case]) -> list[Case]:
 
 
 # ---------------------------------------------------------------- dtype, gradients, magnitude
-# What a function's docstring allows every floating argument (x's dtype, float32 and float64;
-# differentiable; any finite magnitude) is derived from its first plain case holding one, where no
-# declared case walks it and the declaration exempts nothing (Domain.exempt): that case in the other
-# of float32 and float64; made float64, the gradient into each floating argument it does not write
-# (Domain.grads: the ones the docstring differentiates, where fewer) judged against the reference's;
-# scaled by 2^±20 (a power of two: exact in every dtype), the huge one's atol scaled with it.
+# From a function's first plain case holding a floating argument: docs/checks.md, "The contract grid"
 SCALES = (2.0**-20, 2.0**20)
 
 
@@ -268,12 +263,7 @@ def _flipped(t: torch.Tensor) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------- near the top of each dtype's range
-# Every function meets values near its dtypes' limits: for each floating dtype its plain calls
-# hold, the first such call again, its first floating argument filled with half the root of the
-# dtype's largest power of two (2^62 in float32, 2^510 in float64: squares fit), the others with it
-# in alternating signs (derived_cases._alternating). Judged only where the reference answers
-# finitely (battery.ENDS: the docstring's domain ends where its result overflows or it refuses),
-# and there on finiteness alone: an intermediate that overflows, a float64 cast to float32 on the way.
+# Half the root of each floating dtype's largest power of two: docs/checks.md, "The contract grid"
 def _top_cases(found: list[Case]) -> list[Case]:
     seen: set[torch.dtype] = set()
     derived = []
@@ -292,8 +282,7 @@ def _top_cases(found: list[Case]) -> list[Case]:
 
 
 # ---------------------------------------------------------------- the global RNG, for every draw
-# A function whose cases draw after torch.manual_seed draws from the global RNG: its first seeded
-# call again under another seed, judged different, and under the same seed, judged equal.
+# A function whose cases draw after torch.manual_seed: docs/checks.md, "The contract grid"
 def _rng_cases(found: list[Case]) -> list[Case]:
     first = next(
         (i for i, c in enumerate(found) if c.kind == "call" and c.seed is not None and not c.noncontig), None
