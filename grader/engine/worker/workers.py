@@ -53,7 +53,7 @@ class ForkedWorker:
 
     def cpu_seconds(self) -> float | None:
         if self.stat_fd is None:
-            host_pid = self.server.host_pid(self.pid)
+            host_pid = self.server.children().get(self.pid)  # its pid as this process sees it
             try:
                 self.stat_fd = os.open(f"/proc/{host_pid}/stat", os.O_RDONLY) if host_pid else None
             except OSError:
@@ -205,11 +205,6 @@ class ForkServer:
         if self.owner != os.getpid():
             return self.isolated or self.booting  # booting: await_ready tells
         return self.process is not None and self.process.poll() is None
-
-    def host_pid(self, inner: int) -> int | None:
-        """The pid, as this process sees it, of the zygote's child that has pid ``inner`` in
-        the zygote's pid namespace (the same number where there is no namespace)."""
-        return self.children().get(inner)
 
     def children(self) -> dict[int, int]:
         """{pid in the zygote's namespace: pid as this process sees it} of the zygote's children
