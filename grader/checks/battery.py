@@ -148,19 +148,12 @@ def _known(domain: domains.Domain, case: domains.Case) -> tuple[Keyed, ...]:
     return variants.of_case(domain.mistakes, case.args, case.kwargs) if case.kind == "call" else ()
 
 
-def _device_case(domain: domains.Domain, built: list[domains.Case], answers: list[Any]) -> int | None:
+def _device_case(built: list[domains.Case], answers: list[Any]) -> int | None:
     """The first case a device check can run: a call on tensors the reference answered, or a module."""
     for i, case in enumerate(built):
-        plain = not case.noncontig and case.same_as is None and case.differs_from is None
-        plain = (
-            plain
-            and case.seed is None
-            and not case.fill
-            and domains.movable(case.args)
-            and domains.movable(case.kwargs)
-        )
-        tensors = any(isinstance(a, torch.Tensor) for a in case.args)
-        if plain and (case.kind == "module" or case.kind == "call" and tensors and "out" in answers[i]):
+        plain = derived_cases.plain(case) and domains.movable(case.args) and domains.movable(case.kwargs)
+        called = case.kind == "call" and any(isinstance(a, torch.Tensor) for a in case.args)
+        if plain and not case.fill and (case.kind == "module" or called and "out" in answers[i]):
             return i
     return None
 
@@ -174,7 +167,7 @@ def on_device(sub: Any, topic: str, name: str) -> None:
     domain = domain_cases.REGISTRY[(topic, name)]
     built = domain.cases()
     answers = domain_answers.answers(topic, name)[0]
-    index = _device_case(domain, built, answers)
+    index = _device_case(built, answers)
     if index is None:
         raise RuntimeError(f"{topic}.{name}: no declared case a device check can run")
     case = built[index]
@@ -252,7 +245,7 @@ def judge_case(
         if shapes != [tuple(s) for s in case.shapes]:
             fail(what, _("outputs of shapes %(shapes)s") % {"shapes": case.shapes}, f"{shapes}", hint)
         return
-    _judge_clauses(domain, mine, ref, what, hint)
+    _judge_clauses(domain, mine, ref, what)
     anchor = case.kind == "module" and case.same_as is None and not case.fill
     if anchor and case.dim != derived_cases.SEEDED or ref.get("out", 0) is None:  # SEEDED: on values
         return  # an anchor: judged through the cases related to it
@@ -282,9 +275,7 @@ def _in_domain(ref: Any) -> bool:
     return all(bool(torch.isfinite(torch.as_tensor(t)).all()) for t in found)
 
 
-def _judge_clauses(
-    domain: domains.Domain, mine: dict[str, Any], ref: dict[str, Any], what: str, hint: str
-) -> None:
+def _judge_clauses(domain: domains.Domain, mine: dict[str, Any], ref: dict[str, Any], what: str) -> None:
     """A module's clauses that hold whatever its weights: the layers the docstring says forward
     calls, called; the dtype a ``.double()`` build answers in; no more parameter rows left without
     a gradient than the reference leaves."""
@@ -363,9 +354,8 @@ def _judge_values(
             atol,
             hint,
         )
-    if (
-        "after" in want and "after" in mine
-    ):  # each generator argument's stream after the call (both given one)
+    # each generator argument's stream after the call (both given one)
+    if "after" in want and "after" in mine:
         what_after = _("the generator's next draws after %(what)s") % {"what": what}
         compare(mine.get("after"), want["after"], what_after, 0.0, 0.0, domains.STREAM)
     if "grads" in want:  # the outputs were right: a module's input gradient, or one that never came, was cut

@@ -14,6 +14,7 @@ from grader.base.i18n import _
 from grader.base.topics import parameters
 from grader.checks import battery, probes
 from grader.checks.cases import domain_answers, domain_cases, held_cases
+from grader.checks.cases.derived_cases import plain
 from grader.checks.domains import Case, movable
 from grader.checks.judging.judge import expect_same_device, expect_vectorised
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
@@ -27,15 +28,7 @@ def _built(topic: str, name: str) -> list[Case]:
 
 
 def _callable(case: Case) -> bool:
-    return (
-        case.kind == "call"
-        and case.same_as is None
-        and case.differs_from is None
-        and case.seed is None
-        and not case.noncontig
-        and movable(case.args)
-        and movable(case.kwargs)
-    )
+    return case.kind == "call" and plain(case) and movable(case.args) and movable(case.kwargs)
 
 
 # ---------------------------------------------------------------- vectorised

@@ -187,34 +187,29 @@ RELOADED = N_(
 
 
 class Case(NamedTuple):
-    """One input of a domain: ``kind`` call (a function), module (build, then forward each of
-    ``args``), optimiser (a scenario in ``kwargs``), value (``Value(x).op()``), loop (a training
-    or evaluation loop over a small model: ``kwargs["call"]`` names its arguments in order, from
-    :data:`LOOP_ARGUMENTS`)."""
+    """One input of a domain; its fields: docs/authors.md, "A domain: declare and Case, field by field"."""
 
     dim: str
     name: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = {}
     kind: str = "call"
-    noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
+    noncontig: tuple[int, ...] = ()
     # (positional arg or scenario key, form): arguments the worker gives in another form the
     # docstring allows (FORMS), derived from Domain.forms (grader/checks/cases/domain_cases_derived.py)
     forms: tuple[tuple[int | str, str], ...] = ()
     device: bool = False  # also run on the second device (a default path, another form)
-    wrt: tuple[
-        int, ...
-    ] = ()  # positional args to differentiate, a module its inputs (the gradient judged too)
-    seed: int | None = None  # torch.manual_seed before the call
-    same_as: int | None = None  # relation: equal to that case's result
-    differs_from: int | None = None  # relation: different from that case's result
+    wrt: tuple[int, ...] = ()  # a module case: its inputs
+    seed: int | None = None
+    same_as: int | None = None
+    differs_from: int | None = None
     tol: tuple[float, float] | None = None
     ctor: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
-    mode: str = "train"  # a module case's: "train", "eval", or one per input ("train train eval")
-    shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
-    bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
-    fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
-    again: bool = False  # module cases: each input also to a fresh build, the reused one's outputs equal
+    mode: str = "train"
+    shapes: list[tuple[int, ...]] | None = None
+    bound: bool = False
+    fill: bool = False
+    again: bool = False
     note: str = ""
     hint: str = ""  # the case's own hint where its dimension's would name another mechanism
 
@@ -260,30 +255,27 @@ LOW_TOL = (1e-2, 1e-3)
 
 
 class Domain(NamedTuple):
+    """An exercise's domain, as ``declare`` registers it; its options: docs/authors.md, "A domain:
+    declare and Case, field by field" (those it does not name are said here)."""
+
     topic: str
     name: str
     dims: frozenset[str]
     cases: Callable[[], list[Case]]
     tol32: tuple[float, float] = (1e-5, 1e-6)
-    tol64: tuple[float, float] = (1e-5, 1e-6)  # docs/contract.md's default where a docstring states none
-    tol16: tuple[float, float] = (
-        LOW_TOL  # float16 and bfloat16 inputs: their own dtype exactly, values this near
-    )
-    writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
+    tol64: tuple[float, float] = (1e-5, 1e-6)
+    tol16: tuple[float, float] = LOW_TOL
+    writes: tuple[int, ...] = ()
     overwrites: tuple[int, ...] = ()  # of those, the ones whose prior contents the result ignores
     called: tuple[str, ...] = ()  # a module's layers (class names) the docstring says forward calls
     learns: bool = False  # a module's every parameter row its inputs reach gets a gradient
     grads: tuple[int, ...] = ()  # a function's positional args the docstring differentiates
     exempt: dict[str, str] = {}  # {axis of grader/checks/cases/grid.py: why the docstring leaves it closed}
-    fresh: bool = False  # the docstring promises a new tensor
-    contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
-    shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them
-    # {positional arg (a call's) or scenario key (an optimiser's "params", a loop's "batches"):
-    # the other forms its docstring allows (FORMS)}: each given on the first case holding it
+    fresh: bool = False
+    contiguous: bool = False
+    shown: tuple[Shown, ...] = ()
     forms: dict[int | str, tuple[str, ...]] = {}
     devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
-    # discrete answers also judged officially on its call cases' rows reordered (cases/held_cases.py);
-    # False where the docstring orders the rows (sorted boundaries): another order leaves its domain
     held: bool = True
     # known wrong variants (grader/checks/hints/variants.py of_case): (hint, what it computes from a
     # call's arguments); a failing call whose values are one's leads with its hint

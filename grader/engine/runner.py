@@ -185,7 +185,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
     )
     seconds = {**seconds, "reading": reading + time.monotonic() - started}
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
-        result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
+        result.hidden = check_table.hidden_kinds(suite.rows, selection.exercises) or released_hidden(
             task.topic, selection.exercises
         )
     if notebook is not None:

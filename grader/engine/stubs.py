@@ -74,18 +74,10 @@ def _raises_not_implemented(body: list[ast.stmt]) -> bool:
 def _stub_function(node: ast.stmt, own: set[str], lazy: bool) -> bool:
     if not isinstance(node, ast.FunctionDef):  # async functions, lambdas: not a stub's
         return False
-    arguments = node.args
-    every = [
-        *arguments.posonlyargs,
-        *arguments.args,
-        *arguments.kwonlyargs,
-        arguments.vararg,
-        arguments.kwarg,
-    ]
     return (
         all(_library_name(d, own, call_ok=True) for d in node.decorator_list)
-        and all(_literal(d) for d in [*arguments.defaults, *arguments.kw_defaults])
-        and (lazy or all(_annotation(a.annotation, own) for a in every if a is not None))
+        and all(_literal(d) for d in [*node.args.defaults, *node.args.kw_defaults])
+        and (lazy or all(_annotation(a.annotation, own) for a in parsed.arguments(node.args)))
         and (lazy or _annotation(node.returns, own))
         and _raises_not_implemented(node.body)
     )
@@ -98,14 +90,6 @@ def _stub_class(node: ast.stmt, own: set[str], lazy: bool) -> bool:
         return False
     members = node.body[1:] if node.body and is_bare_string(node.body[0]) else node.body
     return bool(members) and all(_stub_function(m, own, lazy) for m in members)
-
-
-def _defined(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-    return names
 
 
 def _outside_import(node: ast.stmt, local_modules: set[str]) -> bool:
@@ -130,7 +114,7 @@ def untouched(source: str | bytes, local_modules: set[str]) -> bool:
         and any(a.name == "annotations" for a in n.names)
         for n in body
     )
-    own = _defined(tree)
+    own = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     functions = 0
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):

@@ -145,10 +145,10 @@ def is_pinned(tensor: torch.Tensor) -> bool:
 # -- torch.cuda and torch.backends: the GPU's answers ----------------------------------------------
 
 
-def _index(device: Any = None, optional: bool = True) -> int:
+def _index(device: Any = None) -> int:
     """The GPU a query names (``None``, ``0``, ``"cuda"``, ``"cuda:0"``, ``x.device``): the stand-in
     is GPU 0, the only one, as a machine with one GPU answers."""
-    if device is None or (optional and type(device) is int and device == -1):
+    if device is None or (type(device) is int and device == -1):
         return 0
     if isinstance(device, (str, torch.device)):
         named = torch.device(device)
@@ -190,32 +190,8 @@ def _reseeded() -> None:
     FACE.seed = random.getrandbits(63)
 
 
-def _synchronize(device: Any = None) -> None:
-    _index(device)
-
-
-def _capability(device: Any = None) -> tuple[int, int]:
-    _index(device)
-    return CAPABILITY
-
-
-def _name(device: Any = None) -> str:
-    _index(device)
-    return NAME
-
-
-def _properties(device: Any = None) -> _CudaDeviceProperties:
-    _index(device)
-    return _CudaDeviceProperties()
-
-
 def _empty_cache() -> None:
     FACE.reserved = -(-FACE.allocated // SEGMENT) * SEGMENT
-
-
-def _reset_peaks(device: Any = None) -> None:
-    _index(device)
-    FACE.peak, FACE.peak_reserved = FACE.allocated, FACE.reserved
 
 
 def _initial_seed() -> int:
@@ -238,12 +214,18 @@ def _exchange(device: int) -> int:
     return -1 if device < 0 else _index(device)
 
 
-def _counted(field: str) -> Callable[..., int]:
-    def read(device: Any = None) -> int:
+def _on_gpu_0(answer: Callable[[], Any]) -> Callable[..., Any]:
+    """A face that takes a device (the one GPU, else it raises as torch does) and gives ``answer()``."""
+
+    def read(device: Any = None) -> Any:
         _index(device)
-        return int(getattr(FACE, field))
+        return answer()
 
     return read
+
+
+def _reset_peaks() -> None:
+    FACE.peak, FACE.peak_reserved = FACE.allocated, FACE.reserved
 
 
 # torch.cuda's members the subset allows: what each answers on the stand-in
@@ -251,11 +233,11 @@ CUDA: dict[str, Callable[..., Any]] = {
     "is_available": lambda: True,
     "device_count": lambda: 1,
     "current_device": lambda: 0,
-    "synchronize": _synchronize,
+    "synchronize": _on_gpu_0(lambda: None),
     "empty_cache": _empty_cache,
-    "get_device_capability": _capability,
-    "get_device_name": _name,
-    "get_device_properties": _properties,
+    "get_device_capability": _on_gpu_0(lambda: CAPABILITY),
+    "get_device_name": _on_gpu_0(lambda: NAME),
+    "get_device_properties": _on_gpu_0(_CudaDeviceProperties),
     "get_rng_state": _rng_state,
     "set_rng_state": _set_rng_state,
     "initial_seed": _initial_seed,
@@ -264,11 +246,11 @@ CUDA: dict[str, Callable[..., Any]] = {
     "seed": _reseeded,
     "seed_all": _reseeded,
     "is_bf16_supported": lambda including_emulation=True: True,
-    "memory_allocated": _counted("allocated"),
-    "max_memory_allocated": _counted("peak"),
-    "memory_reserved": _counted("reserved"),
-    "max_memory_reserved": _counted("peak_reserved"),
-    "reset_peak_memory_stats": _reset_peaks,
+    "memory_allocated": _on_gpu_0(lambda: int(FACE.allocated)),
+    "max_memory_allocated": _on_gpu_0(lambda: int(FACE.peak)),
+    "memory_reserved": _on_gpu_0(lambda: int(FACE.reserved)),
+    "max_memory_reserved": _on_gpu_0(lambda: int(FACE.peak_reserved)),
+    "reset_peak_memory_stats": _on_gpu_0(_reset_peaks),
     "_exchange_device": _exchange,  # what torch.cuda.device's __enter__ and __exit__ call
     "_maybe_exchange_device": _exchange,
 }

@@ -25,7 +25,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_map
 
-from grader.sandboxed import charged, guarded
+from grader.sandboxed import charged, guarded, steps
 from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
 # the steps that record nothing (kit_steps.py), the answers' conversion, the second device: kit.*
@@ -399,25 +399,13 @@ def _framed(mod: Any, helpers: tuple[str, ...], recorder: _Recorder) -> Iterator
             setattr(mod, name, value)
 
 
-class _OpCounter(TorchDispatchMode):
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
-        self.count = 0
-
-    def __torch_dispatch__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        self.count += 1
-        return func(*args, **(kwargs or {}))
-
-
 def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
     """Run ``call()``; return (its result, how many aten ops it dispatched).
 
     "Vectorised" means this count does not grow with the input size: a Python loop over
     rows dispatches ops per row.
     """
-    with _OpCounter() as counter:
+    with steps.OpCount() as counter:
         result = call()
     return result, counter.count
 

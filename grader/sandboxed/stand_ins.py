@@ -75,11 +75,7 @@ class ProgressBar:
     def refresh(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def clear(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def display(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    clear = display = refresh
 
     @staticmethod
     def write(s: str, file: Any = None, end: str = "\n", nolock: bool = False) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from torch.utils._python_dispatch import TorchDispatchMode
 
 
-class _Ops(TorchDispatchMode):
+class OpCount(TorchDispatchMode):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
         self.count = 0
@@ -70,7 +70,7 @@ def count_work(call: Callable[[], Any]) -> tuple[Any, int, int]:
     threading.settrace(lines.calls)
     sys.settrace(lines.calls)
     try:
-        with _Ops() as ops:
+        with OpCount() as ops:
             result = call()
     finally:
         sys.settrace(before)

@@ -229,14 +229,14 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 class Worker:
-    def __init__(self, args: argparse.Namespace, sources: dict[str, bytes] | None = None) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         from grader.sandboxed import channel, torch_state  # imports torch
 
         self.channel = channel
         self.torch_state = torch_state
         self.state_after_import: torch_state.State | None = None
         self.args = args
-        self.sources = sources
+        self.sources: dict[str, bytes] | None = None  # a forked child's files, once sent
         self.nonce = bytes.fromhex(args.nonce)
         self.module: ModuleType | None = None
         self.probes: dict[tuple[str, str], Callable[..., Any]] = {}

@@ -19,6 +19,7 @@ from helpers import REPO, run_grade
 from grader.base.topics import available_topics, exercises, parameters
 from grader.engine.subset import submission as subset
 from grader.engine.subset import twins as subset_twins
+from grader.engine.subset.charge import reachable
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
 # correctly through a function its docstring puts off limits
@@ -470,7 +471,14 @@ def rules(topic: str) -> dict:
 
 
 def charged(topic: str, source: str) -> dict:
-    return subset_twins.written(source, rules(topic), exercises(topic), parameters(topic))
+    read = reachable(source, rules(topic), exercises(topic), rules(topic), parameters(topic))
+    return {} if read is None else subset_twins.written_in(*read, rules(topic))
+
+
+def charged_in_files(sources: dict[str, str], own: str, topic: str) -> dict:
+    """:func:`charged` on the topic's file ``own``, the helper files of ``sources`` it calls read too."""
+    read = reachable(sources[own], rules(topic), exercises(topic), rules(topic))
+    return {} if read is None else subset_twins.written_in(*read, rules(topic), helpers=sources)
 
 
 @pytest.mark.unit
@@ -698,9 +706,7 @@ def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
         "import torch\n\n\ndef plogp(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n"
     )
 
-    found = subset_twins.written_in_files(
-        subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
-    )
+    found = charged_in_files(subset.sources_of(tmp_path, "losses", False), "losses.py", "losses")
     assert found.get("entropy") is not None and found["entropy"].file == "helper.py", found
 
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 from helpers import run_grade
-from test_subset_twins import IMPORTS, charged, rules, solution
+from test_subset_twins import IMPORTS, charged, charged_in_files, rules, solution
 
 from grader.base.topics import exercises
 from grader.engine.subset import submission as subset
@@ -86,9 +86,7 @@ def _chain(folder, depth: int) -> None:
 def test_a_helper_file_at_any_depth_is_read(tmp_path, depth):
     """Seen open on main's reader five files deep (it stopped at four)."""
     _chain(tmp_path, depth)
-    found = subset_twins.written_in_files(
-        subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
-    )
+    found = charged_in_files(subset.sources_of(tmp_path, "losses", False), "losses.py", "losses")
     assert found.get("sigmoid") is not None and found["sigmoid"].file == f"h{depth - 1}.py", found
 
 
@@ -99,9 +97,7 @@ def test_helper_files_that_import_each_other_are_read_once(tmp_path):
     )
     (tmp_path / "h0.py").write_text("from h1 import f1\n\n\ndef f0(x):\n    return f1(x)\n")
     (tmp_path / "h1.py").write_text("from h0 import f0\n\n\ndef f1(x):\n    return f0(x)\n")
-    found = subset_twins.written_in_files(
-        subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
-    )
+    found = charged_in_files(subset.sources_of(tmp_path, "losses", False), "losses.py", "losses")
     assert "sigmoid" not in found, found
 
 

@@ -125,9 +125,8 @@ def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list
                 if g == "keep":
                     continue
                 p.grad = None if g is None else g.clone()
-            returned.append(
-                opt.step(lambda step=step: torch.tensor(float(step)))
-            )  # closure()'s value, as it is
+            # closure()'s value, as it is
+            returned.append(opt.step(lambda step=step: torch.tensor(float(step))))
             path.append([p.detach().clone() for p in params])
             if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
                 if s.get("rebuild"):  # over new parameter objects: a model restored from a checkpoint

@@ -12,35 +12,30 @@ from typing import Any
 
 import torch
 
-from grader.checks.domains import REGISTRY, Case
+from grader.checks.domains import REGISTRY, Case, _leaves
 
 # the dimension whose module cases are judged on their values, not only their shapes (battery.py)
 SEEDED = "creation"
 
 
-def _extend(key: tuple[str, str], more: Callable[[list[Case]], list[Case]]) -> None:
-    """``key``'s domain: its cases, then what ``more`` derives from them."""
+def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
+    """``key``'s domain over ``dim`` too: its cases, then what ``more`` derives from them."""
     domain = REGISTRY[key]
 
     def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
         found = build()
         return [*found, *more(found)]
 
-    REGISTRY[key] = domain._replace(cases=cases)
+    REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
-def _plain(case: Case) -> bool:
+def plain(case: Case) -> bool:
+    """No relation to another case, no strided argument, no seed: a case as it is declared."""
     return case.same_as is None and case.differs_from is None and not case.noncontig and case.seed is None
 
 
 def _tensors(value: Any) -> list[torch.Tensor]:
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors(v)]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _tensors(v)]
-    return []
+    return [t for t in _leaves(value) if isinstance(t, torch.Tensor)]
 
 
 def _floating(value: Any) -> bool:
@@ -52,7 +47,7 @@ def _creation_cases(found: list[Case]) -> list[Case]:
     """The first module case of each constructor, judged on the outputs of its seeded weights."""
     seen, derived = set(), []
     for case in found:
-        if case.kind == "module" and not case.fill and _plain(case) and repr(case.ctor) not in seen:
+        if case.kind == "module" and not case.fill and plain(case) and repr(case.ctor) not in seen:
             seen.add(repr(case.ctor))
             seeded = case._replace(dim=SEEDED, shapes=None, wrt=(0,), note=f"{case.note}, seeded weights")
             derived.append(seeded)
@@ -78,7 +73,7 @@ def _extreme_cases(found: list[Case]) -> list[Case]:
     for case in found:
         discrete = [t for t in _tensors((case.args, case.kwargs)) if not t.is_floating_point()]
         floats = [i for i, a in enumerate(case.args) if _floating(a) and i in bounds]
-        if case.kind != "call" or not _plain(case) or not discrete or not floats:
+        if case.kind != "call" or not plain(case) or not discrete or not floats:
             continue
         for phase in (1.0, -1.0):
             args = list(case.args)
@@ -107,7 +102,7 @@ def _first_index(value: Any, rank: int) -> Any:
 
 
 def _leading_cases(found: list[Case]) -> list[Case]:
-    calls = [c for c in found if c.kind == "call" and _plain(c) and _rank(c)]
+    calls = [c for c in found if c.kind == "call" and plain(c) and _rank(c)]
     if not calls:
         return []
     fewest = min(_rank(c) for c in calls)
@@ -131,4 +126,4 @@ def derive(keys: set[tuple[str, str]]) -> None:
     for key in sorted(keys):
         for dim, more in DERIVED.items():  # in this order: the leading cases of the extremes too
             if dim in REGISTRY[key].dims:
-                _extend(key, more)
+                _extend(key, dim, more)

@@ -15,24 +15,13 @@ from typing import Any
 
 import torch
 
-from grader.checks.cases.derived_cases import _alternating
-from grader.checks.domains import AXES, REGISTRY, Case, Shown, _leaves, module_case, movable
+from grader.checks.cases.derived_cases import _alternating, _extend, _tensors
+from grader.checks.domains import AXES, REGISTRY, Case, Shown, module_case, movable
 from grader.sandboxed.kit_steps import fed_tensors, mapped
 
 # ---------------------------------------------------------------- structure
 # The builds a declaration shows (domains.Domain.shown), judged against the docstring's own layers
 STRUCTURE_TOL = (1e-4, 1e-5)  # the same layers in another order of operations, float32
-
-
-def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
-    """``key``'s domain over ``dim`` too: its cases, then what ``more`` derives from them."""
-    domain = REGISTRY[key]
-
-    def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
-        found = build()
-        return [*found, *more(found)]
-
-    REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
 def _structure_cases(name: str, shown: tuple[Shown, ...], _found: list[Case]) -> list[Case]:
@@ -130,12 +119,7 @@ def _prior_cases(overwrites: tuple[int, ...], found: list[Case]) -> list[Case]:
 
 
 # ---------------------------------------------------------------- dtype, gradients, magnitude
-# What a function's docstring allows every floating argument (x's dtype, float32 and float64;
-# differentiable; any finite magnitude) is derived from its first plain case holding one, where no
-# declared case walks it and the declaration exempts nothing (Domain.exempt): that case in the other
-# of float32 and float64; made float64, the gradient into each floating argument it does not write
-# (Domain.grads: the ones the docstring differentiates, where fewer) judged against the reference's;
-# scaled by 2^±20 (a power of two: exact in every dtype), the huge one's atol scaled with it.
+# From a function's first plain case holding a floating argument: docs/checks.md, "The contract grid"
 SCALES = (2.0**-20, 2.0**20)
 
 
@@ -190,13 +174,9 @@ def _scalable(found: list[Case]) -> int | None:
     for i, c in enumerate(found):
         plain = c.same_as is None and c.differs_from is None and not c.noncontig and not c.forms
         judged = c.kind in ("call", "optimiser") and c.seed is None or c.fill
-        if plain and judged and any(t.is_floating_point() for t in _tensors_of(c)):
+        if plain and judged and any(t.is_floating_point() for t in _tensors((c.args, c.kwargs))):
             return i
     return None
-
-
-def _tensors_of(case: Case) -> list[torch.Tensor]:
-    return [a for a in _leaves((case.args, case.kwargs)) if isinstance(a, torch.Tensor)]
 
 
 def _magnitude_cases(tolerance: Callable[[Case], tuple[float, float]], found: list[Case]) -> list[Case]:
@@ -283,12 +263,7 @@ def _flipped(t: torch.Tensor) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------- near the top of each dtype's range
-# Every function meets values near its dtypes' limits: for each floating dtype its plain calls
-# hold, the first such call again, its first floating argument filled with half the root of the
-# dtype's largest power of two (2^62 in float32, 2^510 in float64: squares fit), the others with it
-# in alternating signs (derived_cases._alternating). Judged only where the reference answers
-# finitely (battery.ENDS: the docstring's domain ends where its result overflows or it refuses),
-# and there on finiteness alone: an intermediate that overflows, a float64 cast to float32 on the way.
+# Half the root of each floating dtype's largest power of two: docs/checks.md, "The contract grid"
 def _top_cases(found: list[Case]) -> list[Case]:
     seen: set[torch.dtype] = set()
     derived = []
@@ -307,8 +282,7 @@ def _top_cases(found: list[Case]) -> list[Case]:
 
 
 # ---------------------------------------------------------------- the global RNG, for every draw
-# A function whose cases draw after torch.manual_seed draws from the global RNG: its first seeded
-# call again under another seed, judged different, and under the same seed, judged equal.
+# A function whose cases draw after torch.manual_seed: docs/checks.md, "The contract grid"
 def _rng_cases(found: list[Case]) -> list[Case]:
     first = next(
         (i for i, c in enumerate(found) if c.kind == "call" and c.seed is not None and not c.noncontig), None

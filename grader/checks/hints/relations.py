@@ -81,9 +81,8 @@ def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
     (n, n) table where (n,) was asked; "" when nothing simple."""
     if got == expected:
         return ""
-    if got == tuple(
-        d for d in expected if d != 1
-    ):  # a squeeze, an integer index, a cat: the shape cannot tell
+    # a squeeze, an integer index, a cat: the shape cannot tell
+    if got == tuple(d for d in expected if d != 1):
         return _("the size-1 dimensions dropped")
     if len(got) < len(expected) and math.prod(got) == math.prod(expected):
         for k in range(2, len(expected) + 1):
@@ -310,9 +309,8 @@ def _scaled(k: float, expected: torch.Tensor) -> str:
         if abs(k - factor) <= 1e-4 * factor:
             return _(said) % {"k": _nice(k)}
     written = _nice(k)
-    if (
-        expected.numel() == 1 and "." in written
-    ):  # any two numbers have a ratio: only a round one says something
+    # any two numbers have a ratio: only a round one says something
+    if expected.numel() == 1 and "." in written:
         return ""
     return _("%(k)s × what was expected") % {"k": written}
 

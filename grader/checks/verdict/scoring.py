@@ -37,9 +37,8 @@ class TestResult:
     message: str = ""
     public: bool = False
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
-    curve: dict[str, Any] | None = (
-        None  # a failed convergence check's training curve (grader/checks/judging/curves.py)
-    )
+    # a failed convergence check's training curve (grader/checks/judging/curves.py)
+    curve: dict[str, Any] | None = None
     output: str = ""  # what an open check's code printed: its tail (grader/engine/worker/printed.py)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
     # why it did not pass, as the exercise verdict reads it (grader/checks/verdict/exercises.py cause_of):

@@ -91,20 +91,12 @@ def expect_inputs_untouched(
             hint=hint,
         )
         grad = state.get("grad")
-        if flag:
-            kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
-            expect(
-                condition=kept,
-                what=f"{what}: {name}.grad after the call",
-                expected="the 5s it held",
-                got=describe(grad),
-                hint=hint,
-            )
-        else:
-            expect(
-                condition=grad is None,
-                what=f"{what}: {name}.grad after the call",
-                expected="None (as it was)",
-                got=describe(grad),
-                hint=hint,
-            )
+        fives = torch.full_like(original, 5.0)
+        kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, fives)) if flag else grad is None
+        expect(
+            condition=kept,
+            what=f"{what}: {name}.grad after the call",
+            expected="the 5s it held" if flag else "None (as it was)",
+            got=describe(grad),
+            hint=hint,
+        )

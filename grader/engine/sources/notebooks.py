@@ -208,10 +208,6 @@ class NotebookModule:
         return [skipped.note() for skipped in self.skipped]
 
 
-def _first_line(source: str) -> str:
-    return next((line.strip() for line in source.splitlines() if line.strip()), "")
-
-
 # Lines as ``ast.get_source_segment`` splits them (\r\n, \r and \n only), ends kept.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -237,10 +233,6 @@ def _calls_nothing(node: ast.AST) -> bool:
     return not any(
         isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for n in ast.walk(node)
     )
-
-
-def _uses_ipython(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == "get_ipython" for n in ast.walk(node))
 
 
 def _imports_grader(node: ast.stmt) -> bool:
@@ -311,7 +303,10 @@ def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     # identifiers are read NFKC-normalised: no `get_ipython` name without it in this text
     ipython = "get_ipython" in unicodedata.normalize("NFKC", code)
     for node in tree.body:
-        if (ipython and _uses_ipython(node)) or _imports_grader(node):
+        uses_ipython = ipython and any(
+            isinstance(n, ast.Name) and n.id == "get_ipython" for n in ast.walk(node)
+        )
+        if uses_ipython or _imports_grader(node):
             continue
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         end = node.end_lineno or node.lineno
@@ -393,7 +388,7 @@ def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type != "code":
             continue
-        where = Cell(number, _first_line(cell.source))
+        where = Cell(number, next((line.strip() for line in cell.source.splitlines() if line.strip()), ""))
         try:
             clock.check(N_("the cells before it"))
         except parsed.OverBudget as exc:  # this cell and the rest are skipped, with a note

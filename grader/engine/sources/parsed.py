@@ -66,6 +66,11 @@ def depth(source: str | bytes) -> int:
     return 0 if parsed is None else _walk(parsed)[1]
 
 
+def arguments(args: ast.arguments) -> list[ast.arg]:
+    """A signature's parameters, in order, ``*args`` and ``**kwargs`` included."""
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
+
+
 def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     """{node: its parent}, nodes met in ``ast.walk``'s order (a shared node, such as a ``Load``
     context, keeps its last parent as a dict built over ``ast.walk`` would); once per tree (a

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from grader.engine.subset.shapes import arguments as arguments  # scopes and facts read it here
+
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -49,10 +51,6 @@ def parts(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
         inner = [first.target, *first.ifs, *node.generators[1:]]
         inner += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
     return [p for p in outer if p is not None], [p for p in inner if p is not None]
-
-
-def arguments(args: ast.arguments) -> list[ast.arg]:
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
 
 
 def assigned(stmt: ast.AST) -> Iterator[tuple[ast.expr, ast.expr | None]]:

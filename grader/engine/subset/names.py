@@ -118,10 +118,13 @@ def _absent(module: str, name: str) -> bool:
     """Whether the module ``module`` has no member ``name``, nor a submodule (imported for it, as
     :func:`public_name`'s modules are)."""
     found = _imported(module)
-    if found is None or not members.absent(found, name):
-        return False
+    return found is not None and members.absent(found, name) and _unfound(f"{module}.{name}")
+
+
+def _unfound(name: str) -> bool:
+    """No module ``name`` is installed (or its parent cannot be imported to look)."""
     try:
-        return importlib.util.find_spec(f"{module}.{name}") is None
+        return importlib.util.find_spec(name) is None
     except (ImportError, ValueError):
         return True
 
@@ -150,12 +153,7 @@ def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
 
 def missing_module(name: str) -> bool:
     """No module ``name`` (a top-level name) is installed: a typo, told as Python tells it."""
-    if name in rules.OPEN or name in rules.LISTED or name in rules.STANDARD:
-        return False
-    try:
-        return importlib.util.find_spec(name) is None
-    except (ImportError, ValueError):
-        return True
+    return not (name in rules.OPEN or name in rules.LISTED or name in rules.STANDARD) and _unfound(name)
 
 
 MISSPELT = 0.75  # difflib's ratio from which a missing module's name is a typo (torchvision: 0.63)

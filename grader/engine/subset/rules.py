@@ -183,10 +183,8 @@ POSITIONAL = {
     ),
     "logging.Formatter": (2, N_("name the style you give: logging.Formatter(fmt, style='%')")),
     "logging.basicConfig": (0, N_("name the arguments you give: logging.basicConfig(format=...)")),
-    "inspect.signature": (
-        1,
-        N_("leave annotations unevaluated: inspect.signature(fn)"),
-    ),  # no **{"eval_str": ...}
+    # no **{"eval_str": ...}
+    "inspect.signature": (1, N_("leave annotations unevaluated: inspect.signature(fn)")),
 }
 # A keyword argument a call may give only as this literal (0: no worker processes; logging's "{"
 # style evaluates its fields' paths as str.format does).

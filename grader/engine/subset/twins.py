@@ -189,27 +189,6 @@ def _hit(node: ast.AST, rules: tuple[_Rule, ...], scopes: Scopes, up: dict[ast.A
     )
 
 
-def written(
-    source: str,
-    rules: Mapping[str, tuple[_Rule, ...]],
-    exercises: Collection[str],
-    contracts: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, Written]:
-    """{exercise: the first off-limits function its reachable code names} (raises
-    :class:`parsed.OverBudget` past the reading's clock)."""
-    read = reachable(source, rules, exercises, rules, contracts) if rules else None
-    return {} if read is None else written_in(*read, rules)
-
-
-def written_in_files(
-    sources: Mapping[str, str], own: str, rules: Mapping[str, tuple[_Rule, ...]], exercises: Collection[str]
-) -> dict[str, Written]:
-    """:func:`written` on the topic's file ``own`` among the submission's ``sources`` (by file
-    name), the helper files' functions it calls read too."""
-    read = reachable(sources[own], rules, exercises, rules) if rules and own in sources else None
-    return {} if read is None else written_in(*read, rules, helpers=sources)
-
-
 def written_in(
     tree: ast.Module,
     reached: Mapping[str, list[ast.AST]],
@@ -218,7 +197,7 @@ def written_in(
     helpers: Mapping[str, str] | None = None,
     read: frozenset[str] = frozenset(),
 ) -> dict[str, Written]:
-    """:func:`written` on a reading already made (:func:`subset_charge.reachable`: ``through``, the
+    """{exercise: the first off-limits function its reachable code names} on a reading already made (:func:`subset_charge.reachable`: ``through``, the
     code an exercise reaches only through another's definition, that one's); ``helpers``:
     the submission's files by name, whose functions the reachable code calls are read for the
     exercise's twins as well (:func:`_in_helpers`), at any depth (``read``: the helper

@@ -64,27 +64,11 @@ class SuiteBroken(RuntimeError):
 
 # pytest plugins that cost time and report nothing here: the (un)raisable-exception hooks run
 # a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
-QUIET_PLUGINS = (
-    "-p",
-    "no:unraisableexception",
-    "-p",
-    "no:threadexception",
-    "-p",
-    "no:faulthandler",
-    "-p",
-    "no:logging",
-    "-p",
-    "no:doctest",
-    "-p",
-    "no:junitxml",
-    "-p",
-    "no:pastebin",
-    "-p",
-    "no:stepwise",
-    "-p",
-    "no:legacypath",
-    "-p",
-    "no:warnings",
+QUIET_PLUGINS = tuple(
+    arg
+    for name in ("unraisableexception", "threadexception", "faulthandler", "logging", "doctest")
+    + ("junitxml", "pastebin", "stepwise", "legacypath", "warnings")
+    for arg in ("-p", f"no:{name}")
 )
 
 
@@ -116,9 +100,8 @@ class CollectedSuite:
         self.topic = topic
         self.collector = Collector()
         self.grading = GradingPlugin()
-        self.lean = LeanProtocol(
-            self.grading, self.collector
-        )  # runs each item (grader/engine/suites/lean.py)
+        # runs each item (grader/engine/suites/lean.py)
+        self.lean = LeanProtocol(self.grading, self.collector)
         self.backstop = Backstop()  # pytest-timeout's timer, its handler set once a task
         args = [
             str(suite_path(topic)),
@@ -188,10 +171,6 @@ class CollectedSuite:
         called, more = self.run(dataclasses.replace(run, exercise=wanted, keyword="not convergence"))
         return called, {part: seconds.get(part, 0.0) + more.get(part, 0.0) for part in {*seconds, *more}}
 
-    def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
-        """{exercise: {kind: number of hidden checks}} (:func:`check_table.hidden_kinds`)."""
-        return check_table.hidden_kinds(self.rows, exercises)
-
     def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """The results of an untouched stub, without a worker (:func:`check_table.not_started`
         on the rows of the checks ``run`` chooses)."""
@@ -217,9 +196,8 @@ class CollectedSuite:
             raise SuiteBroken(f"{self.topic}: {''.join(traceback.format_exception(exc))[-3000:]}") from None
         finally:
             with _quiet():
-                pytest_compat.setup_state(self.session).teardown_exact(
-                    None
-                )  # sub's worker, whatever happened
+                # sub's worker, whatever happened
+                pytest_compat.setup_state(self.session).teardown_exact(None)
             self.grading.end()
         return in_order(self.collector.results.get(self.topic, []), chosen), dict(self.grading.seconds)
 

@@ -132,7 +132,9 @@ class TopicSession:
                 gpu=self.gpu,
             )
             try:
-                self._expect("booted", boot_seconds(), _(BOOTING))
+                if self._receive(boot_seconds(), _(BOOTING), starting=True).get("event") != "booted":
+                    said = _("the worker answered out of turn while %(action)s") % {"action": _(BOOTING)}
+                    raise SubmissionError(said)
                 break
             except SubmissionProblem as exc:
                 self.stop()
@@ -170,12 +172,6 @@ class TopicSession:
         if hidden.worker is None and public.worker is not None:
             hidden.worker, hidden.cpu_mark = public.worker, public.cpu_mark
             public.worker, public.cpu_mark = None, None
-
-    def _expect(self, name: str, budget: float, action: str) -> None:
-        event = self._receive(budget, action, starting=True)
-        if event.get("event") != name:
-            self.stop()
-            raise SubmissionError(_("the worker answered out of turn while %(action)s") % {"action": action})
 
     def _receive(
         self,

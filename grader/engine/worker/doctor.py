@@ -298,15 +298,13 @@ def memory() -> Finding:
 def engine() -> Finding:
     """Starts this process's zygote: the real test of the sandbox, as grading would run it."""
     server = workers.fork_server(gpu=False)
-    if server is None and workers.NO_SEQPACKET in workers.engine_problem():
-        return Finding(
-            N_("engine"),
-            True,
-            _("%(problem)s: each worker starts a fresh Python (~2 s each)")
-            % {"problem": workers.engine_problem()},
-        )
     if server is None:
-        problem = workers.engine_problem() or _("the zygote could not start")
+        problem = workers.engine_problem()
+        detail = _("%(problem)s: each worker starts a fresh Python (~2 s each)") % {
+            "problem": problem or _("the zygote could not start")
+        }
+        if workers.NO_SEQPACKET in problem:  # nothing here to fix: this system has none
+            return Finding(N_("engine"), True, detail)
         fix = (
             "unset TORCHGRADE_FRESH_WORKERS"
             if os.environ.get("TORCHGRADE_FRESH_WORKERS")
@@ -314,12 +312,7 @@ def engine() -> Finding:
                 "fix the lines above; if they are all ok, this is a torchgrade bug: report it with this output"
             )
         )
-        return Finding(
-            item=N_("engine"),
-            ok=False,
-            detail=_("%(problem)s: each worker starts a fresh Python (~2 s each)") % {"problem": problem},
-            fix=fix,
-        )
+        return Finding(item=N_("engine"), ok=False, detail=detail, fix=fix)
     server.stop()
     return Finding(
         N_("engine"), True, _("the zygote starts (sandbox: %(how)s)") % {"how": sandbox.sandbox_status()[1]}

@@ -208,44 +208,31 @@ def _seccomp_pipe() -> int:
     return read_end
 
 
+WORKER = ("-m", "grader.sandboxed.worker")
+
+
 def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: bool) -> Launch:
     """The command that starts a fresh worker (``python -m grader.sandboxed.worker``) for one staged submission."""
     usable, _ = sandbox_status()
+    submission_dir = SANDBOX_SUBMISSION if usable else staged_dir
+    given = ["--submission-dir", submission_dir, "--results-fd", str(results_fd), *worker_args]
     if usable:
         seccomp_fd = _seccomp_pipe() if seccomp.supported() else None
-        argv = _bwrap_argv(staged_dir, gpu, seccomp_fd)
-        argv += [
-            sys.executable,
-            "-m",
-            "grader.sandboxed.worker",
-            "--submission-dir",
-            SANDBOX_SUBMISSION,
-            "--results-fd",
-            str(results_fd),
-            *worker_args,
-        ]
         extra = (seccomp_fd,) if seccomp_fd is not None else ()
         return Launch(
-            argv=argv,
+            argv=[*_bwrap_argv(staged_dir, gpu, seccomp_fd), sys.executable, *WORKER, *given],
             env={"PATH": "/usr/bin:/bin"},
             pass_fds=(results_fd, *extra),
             submission_dir=SANDBOX_SUBMISSION,
             close_after_start=extra,
         )
     drop = _uid_drop()
-    entry = ["-c", NOFORK_WORKER] if drop and seccomp.supported() else ["-m", "grader.sandboxed.worker"]
-    argv = [
-        *drop,
-        sys.executable,
-        *entry,
-        "--submission-dir",
-        staged_dir,
-        "--results-fd",
-        str(results_fd),
-        *worker_args,
-    ]
+    entry = ["-c", NOFORK_WORKER] if drop and seccomp.supported() else WORKER
     return Launch(
-        argv=argv, env=_unsandboxed_env(staged_dir), pass_fds=(results_fd,), submission_dir=staged_dir
+        argv=[*drop, sys.executable, *entry, *given],
+        env=_unsandboxed_env(staged_dir),
+        pass_fds=(results_fd,),
+        submission_dir=staged_dir,
     )
 
 

@@ -53,7 +53,7 @@ class ForkedWorker:
 
     def cpu_seconds(self) -> float | None:
         if self.stat_fd is None:
-            host_pid = self.server.host_pid(self.pid)
+            host_pid = self.server.children().get(self.pid)  # its pid as this process sees it
             try:
                 self.stat_fd = os.open(f"/proc/{host_pid}/stat", os.O_RDONLY) if host_pid else None
             except OSError:
@@ -62,7 +62,7 @@ class ForkedWorker:
                 self.thread_fds = proc.thread_schedstats(host_pid)
         return proc.cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
 
-    def _read_status(self, wait: float) -> int | None:
+    def exit_status(self, wait: float) -> int | None:
         if self.status is None:
             ready, _, _ = select.select([self.status_fd], [], [], max(0.0, wait))
             if ready:
@@ -72,9 +72,6 @@ class ForkedWorker:
                 else:  # the zygote died, and the child with it
                     self.status = -signal.SIGKILL
         return self.status
-
-    def exit_status(self, wait: float) -> int | None:
-        return self._read_status(wait)
 
     def dismiss(self) -> None:
         """The zygote kills and reaps it (its ``X`` status then meets a closed pipe); its next
@@ -91,9 +88,9 @@ class ForkedWorker:
         try:
             if self.status is None:
                 self.server.order({"op": "kill", "id": self.ident})
-                self._read_status(SPAWN_SECONDS)
+                self.exit_status(SPAWN_SECONDS)
         except ZygoteDied:  # its pid namespace took the child with it: its status pipe says so
-            self._read_status(0.0)
+            self.exit_status(0.0)
         finally:
             self._close()
         return self.status
@@ -209,11 +206,6 @@ class ForkServer:
             return self.isolated or self.booting  # booting: await_ready tells
         return self.process is not None and self.process.poll() is None
 
-    def host_pid(self, inner: int) -> int | None:
-        """The pid, as this process sees it, of the zygote's child that has pid ``inner`` in
-        the zygote's pid namespace (the same number where there is no namespace)."""
-        return self.children().get(inner)
-
     def children(self) -> dict[int, int]:
         """{pid in the zygote's namespace: pid as this process sees it} of the zygote's children
         and their children. An isolated child is pid 1 of a namespace of its own, below the
@@ -262,9 +254,6 @@ class ForkServer:
             for fd in (request_read, results_write, status_write):
                 os.close(fd)
         return Ordered(self, ident, nonce, limits, os.getpid(), request_write, results_read, status_read)
-
-    def spawn(self, limits: Limits) -> ForkedWorker:
-        return self.order_spawn(limits).answer()
 
     def stop(self) -> None:
         if self.control is not None:
@@ -399,7 +388,7 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
         if server is None:
             break
         try:
-            child = _take_ahead(server, limits, gpu) or server.spawn(limits)
+            child = _take_ahead(server, limits, gpu) or server.order_spawn(limits).answer()
         except ZygoteDied:
             server.stop()
             continue
