@@ -7,9 +7,10 @@ module passed as an argument, a lambda of its caller) is its caller's, charged a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import CodeType, FrameType, FunctionType
 from typing import Any
 
@@ -24,8 +25,10 @@ class Answers:
     A helper torch has no function of never answers."""
 
     def __init__(self, helpers: Iterable[str]) -> None:
-        found = ((name, getattr(torch, name, None)) for name in helpers)
+        self.helpers = tuple(helpers)
+        found = ((name, getattr(torch, name, None)) for name in self.helpers)
         self.references = {name: f for name, f in found if callable(f)}
+        self.frames = {through.__code__, self.call.__code__}  # ours, between a caller and a helper
         self.pending: list[dict[str, tuple[bool, dict[str, Any]]]] = []  # a helper's call in flight: its ops
 
     # while a reference runs: the recorders and the replaced kernels note nothing of it (a twin's
@@ -43,6 +46,21 @@ class Answers:
                 charge(op, written, where)
         return out
 
+    @contextlib.contextmanager
+    def framed(self, mod: Any, charge: Charge) -> Iterator[None]:
+        """Inside: each of ``mod``'s helpers is called through :meth:`call`, one with no Python
+        frame (a ``functools.partial``) through :func:`through` too."""
+        found = ((name, getattr(mod, name, None)) for name in self.helpers)
+        swapped = {name: value for name, value in found if callable(value)}
+        for name, value in swapped.items():
+            called = value if hasattr(value, "__code__") else functools.partial(through, value)
+            setattr(mod, name, functools.partial(self.call, name, called, charge))
+        try:
+            yield
+        finally:
+            for name, value in swapped.items():
+                setattr(mod, name, value)
+
     def _gives(self, name: str, args: Sequence[Any], kwargs: dict[str, Any], out: Any) -> bool:
         reference = self.references.get(name)
         if reference is None or not isinstance(out, torch.Tensor):
@@ -58,6 +76,10 @@ class Answers:
             return False
         finally:
             Answers.asking = False
+
+
+def through(helper: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # a frame of its own
+    return helper(*args, **kwargs)
 
 
 Charge = Callable[[str, bool, dict[str, Any]], None]  # (op, written by name, where): the caller's own
@@ -93,7 +115,7 @@ def caller(code: Any, helpers: set[Any], own: frozenset[CodeType]) -> dict[str, 
     innermost frame whose globals are the submitted module's (grader/checks/verdict/places.py words it);
     None where that frame runs the helpers' ``own`` body, whoever called it (how it was called is the
     reading's to judge), or a frame of ``helpers`` with no module code of its own (a partial's,
-    :func:`grader.sandboxed.probe_kit._through`) came first. A frame of a lambda, nested function or
+    :func:`through`) came first. A frame of a lambda, nested function or
     comprehension is the code that defined it: a helper running its caller's lambda runs its
     caller's code; ``{"function": "", "line": 0}`` outside."""
     frame: FrameType | None = sys._getframe(1)

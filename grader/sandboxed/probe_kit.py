@@ -364,10 +364,8 @@ def ops_used(
     module_globals = getattr(mod, "__dict__", None)
     own = charged.body(module_globals, [getattr(mod, h, None) for h in helpers])
     answers = charged.Answers(helpers)
-    recorder = _Recorder(
-        module_globals, helper_codes | {_through.__code__, answers.call.__code__}, own, answers
-    )
-    with off_limits(off) as refused, _framed(mod, helpers, recorder):
+    recorder = _Recorder(module_globals, helper_codes | answers.frames, own, answers)
+    with off_limits(off) as refused, answers.framed(mod, recorder.charge):
         try:
             with _FunctionRecorder(recorder), _AtenRecorder(recorder):
                 result = call()
@@ -376,27 +374,6 @@ def ops_used(
     named = (recorder.written & off) or refused or ({STARVED} if recorder.starved else set())
     result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if named else result
     return result, dict(sorted(recorder.seen.items()))
-
-
-def _through(helper: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # a frame of its own
-    return helper(*args, **kwargs)
-
-
-@contextmanager
-def _framed(mod: Any, helpers: tuple[str, ...], recorder: _Recorder) -> Iterator[None]:
-    """Inside: each of ``mod``'s helpers is called through its answer's check
-    (:meth:`grader.sandboxed.charged.Answers.call`), one with no Python frame (a
-    ``functools.partial``) through :func:`_through` too."""
-    found = ((name, getattr(mod, name, None)) for name in helpers)
-    swapped = {name: value for name, value in found if callable(value)}
-    for name, value in swapped.items():
-        called = value if hasattr(value, "__code__") else functools.partial(_through, value)
-        setattr(mod, name, functools.partial(recorder.answers.call, name, called, recorder.charge))
-    try:
-        yield
-    finally:
-        for name, value in swapped.items():
-            setattr(mod, name, value)
 
 
 def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:

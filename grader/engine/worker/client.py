@@ -81,10 +81,8 @@ class TopicSession:
     ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
-        # {exercise: its twins (the suite's OFF_LIMITS)}: the called one's (else the judged') watched
-        self.twins = {exercise: sorted(names) for exercise, names in (twins or {}).items()}
-        # {exercise: the twins whose kernels every probe of it replaces} (plugin.refused)
-        self.refused = {exercise: sorted(names) for exercise, names in (refused or {}).items()}
+        # {exercise: its twins}: the called one's (else the judged') watched, refused (plugin.refused)
+        self.twins, self.refused = ({e: sorted(n) for e, n in (t or {}).items()} for t in (twins, refused))
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
