@@ -200,7 +200,7 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
         if isinstance(packet, torch._ops.OpOverloadPacket):
             for overload in packet.overloads():
                 op = getattr(packet, overload)
-                for key in ("CPU", "CompositeImplicitAutograd"):
+                for key in ("CPU", "CompositeExplicitAutograd", "CompositeImplicitAutograd"):
                     if _has_kernel(op.name(), key):
                         found.append((op, name, key))
                         break
@@ -319,6 +319,7 @@ def refusing(names: frozenset[str]) -> Iterator[None]:
     by the clock or the stack, meets the twin refused all the same: :func:`refused_outside`)."""
     if names and _HELD.on:
         _HELD.enter(names)
+        _HELD.leave()  # the composites too (conv_tbc beside the backends' convolutions)
         _HELD.calling = False
     yield
 

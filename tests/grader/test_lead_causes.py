@@ -1708,6 +1708,16 @@ BLIND_LEADS = [
         "Python 的 float 是双精度",
     ),
     (
+        "b29-sigmoid-textbook-formula",  # the tail rounded to 0 named; not "clamped to a bound", whose values differ there
+        "Sigmoid",
+        (
+            "        e = torch.exp(-x.abs())\n        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))",
+            "        out = 1 / (1 + torch.exp(-x))",
+        ),
+        "far in the tails the result is tiny but not zero",
+        "在尾部结果很小但不为 0",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

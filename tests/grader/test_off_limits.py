@@ -27,8 +27,6 @@ pytestmark = pytest.mark.unit
 
 # Judged by another rule than names of ops, each read in its suite
 JUDGED_OTHERWISE = {
-    ("cnn", "corr2d"): "every op whose name holds 'conv' (suite_cnn.conv_twins): torch's convolutions",
-    ("cnn", "conv2d"): "every op whose name holds 'conv' (suite_cnn.conv_twins): torch's convolutions",
     ("optim", "SGD"): "a torch.optim optimiser among its bases, or one's functional form called",
     ("optim", "Adam"): "a torch.optim optimiser among its bases, or one's functional form called",
 }

@@ -1144,7 +1144,8 @@ def probe_train_linear(mod, loss_name, x_train, y_train, x_test, classes, steps,
         if classes > 1:
             s = scores.detach()
             return float((torch.logsumexp(s, 1) - s.gather(1, y_train[:, None])[:, 0]).mean())
-        return float(F.binary_cross_entropy_with_logits(scores.detach()[:, 0], y_train))
+        z = scores.detach()[:, 0]  # softplus(z) − y·z, F.binary_cross_entropy_with_logits's value
+        return float((F.softplus(z) - y_train * z).mean())
 
     for _ in range(steps):
         scores = model(x_train)

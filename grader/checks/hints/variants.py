@@ -95,7 +95,7 @@ def nearer(mistaken: torch.Tensor) -> When:
         # or equal to it to rounding, value by value: a tail's tiny values, far below the others'
         # rounding, are told apart by their own size
         same = bool(torch.allclose(got[both], wrong[both], rtol=1e-9, atol=0.0))
-        return apart > 0 and (off <= 0.25 * apart or same)
+        return apart > 0 and (off <= 0.25 * apart or same) and _where_it_departs(got, expected, wrong, both)
 
     return when
 
@@ -103,6 +103,23 @@ def nearer(mistaken: torch.Tensor) -> When:
 # A domain's known mistake: its hint and what it computes from a case's (args, kwargs), None
 # where it does not apply
 Variant = tuple[str, Callable[..., object]]
+
+
+def _where_it_departs(
+    got: torch.Tensor, expected: torch.Tensor, wrong: torch.Tensor, both: torch.Tensor
+) -> bool:
+    """Where the answer departs most from the expected values, relative to their size (within
+    100× of its largest departure), the variant lies nearer it than they do, or equals it: a
+    variant apart from the answer where the answer is wrong is no cause, whatever its values
+    elsewhere (σ clamped at 80 is not 1/(1 + exp(−x)), 0 below −745 where the clamp's is 1.8e-35)."""
+    size = torch.maximum(got.abs(), expected.abs())
+    gap = ((got - expected).abs() / size).where(both & (size > 0), torch.zeros_like(got))
+    worst = float(gap.max()) if gap.numel() else 0.0
+    if worst == 0.0:
+        return True
+    there = gap >= 0.01 * worst
+    near = ((got - wrong).abs() <= 0.25 * (expected - wrong).abs()) | (got == wrong)
+    return bool(near[there].all())
 
 
 def of_case(

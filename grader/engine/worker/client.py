@@ -3,9 +3,7 @@
 A hidden test calls ``session.run(probe, *args)``; the session gets a worker when it needs one
 (:func:`grader.engine.worker.workers.start_worker`), ships the probe, waits with a wall-clock
 deadline and a CPU limit, and returns the decoded plain data (docs/engine.md, "The engine" and
-"Hangs, budgets and what a timeout costs"). What goes wrong in submitted code comes back as one
-of the exceptions below, which the pytest plugin turns into a test status.
-"""
+"Hangs, budgets and what a timeout costs"), or one of the exceptions below (a test status)."""
 
 from __future__ import annotations
 
@@ -436,8 +434,10 @@ class TopicSession:
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
 
     def _of(self, table: dict[str, list[str]], subject: str) -> list[str]:
-        """The called exercise's entry of ``table``, else the judged exercises' together."""
-        return table.get(subject) or sorted({t for e in self.exercises for t in table.get(e, ())})
+        """The called exercise's entry of ``table``; where a probe calls none, the judged ones'."""
+        if subject in table or subject in topics.exercises(self.topic):
+            return table.get(subject, [])
+        return sorted({t for e in self.exercises for t in table.get(e, ())})
 
     def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
         """The exception a probe's answer other than a result raises in the suite."""
