@@ -350,16 +350,7 @@ class CourseBook:
         )
         for student, exercise, points, excused, reason, automatic, made_at, note in cursor:
             found.setdefault(student, []).append(
-                Override(
-                    student=student,
-                    exercise=exercise,
-                    points=points,
-                    excused=bool(excused),
-                    reason=reason,
-                    automatic=automatic,
-                    made_at=made_at,
-                    note=note,
-                )
+                Override(student, exercise, points, bool(excused), reason, automatic, made_at, note)
             )
         return found
 

@@ -86,9 +86,7 @@ def entries(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return taken, left_out
 
 
-def lms_name(name: str) -> LmsName | None:
-    """The reading of a bulk download's entry name by the LMS that wrote it, or None."""
-    return entry_name(name)
+lms_name = entry_name  # the reading of a bulk download's entry name by the LMS that wrote it, or None
 
 
 def resubmission(original: str) -> tuple[str, int]:

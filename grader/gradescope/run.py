@@ -57,9 +57,7 @@ def fresh_results_folder(results: Path) -> None:
     if results.is_symlink() or (results.exists() and not results.is_dir()):
         results.unlink()
     results.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        os.chown(results, 0, 0)
-    os.chmod(results, 0o700)
+    _root_only(results)
     _remove(results / RESULTS_NAME)
 
 
