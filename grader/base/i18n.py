@@ -250,15 +250,10 @@ def short_help(help_text: str) -> str:
     clauses.append(first[start:])
     fitted = ""
     for clause in clauses:
-        if _columns(fitted + clause) > SHORT_HELP_COLUMNS:
+        if columns(fitted + clause) > SHORT_HELP_COLUMNS:
             return fitted.rstrip("，、；：") + "…" if fitted else first + "。"
         fitted += clause
     return fitted + "。"
-
-
-def _columns(text: str) -> int:
-    """Display columns: a Chinese character or full-width sign takes two."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def commands_of(command: Any) -> list[Any]:

@@ -66,7 +66,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
+def _html(page: str, status: int = HTTPStatus.OK) -> Answer:
     nonce = secrets.token_urlsafe(16)
     policy = PAGE_POLICY.format(nonce=nonce)
     return Answer(status, served(page, nonce).encode(), headers={"Content-Security-Policy": policy})
@@ -83,9 +83,7 @@ def _next(marking: Marking, after: int) -> Answer:
     order = list(range(after + 1, len(rows))) + list(range(0, min(after + 1, len(rows))))
     found = next((p for p in order if held.to_mark(p)), None)
     if found is None:
-        return _html(
-            marking, class_page(marking.base, rows, _title(held.assignment), "every student is marked")
-        )
+        return _html(class_page(marking.base, rows, _title(held.assignment), "every student is marked"))
     return _redirect(f"{marking.base}s/{found}")
 
 
@@ -103,7 +101,7 @@ def _student(marking: Marking, position: int, said: str = "", typed: dict | None
         held.marks(row.student), said, typed, row, held.who,
         tuple(s for s in held.teams.get(row.student, ()) if s != row.student),
     )  # fmt: skip
-    return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
+    return _html(page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
 
 def _file(marking: Marking, position: int, number: int) -> Answer:
@@ -181,7 +179,7 @@ def _routed(marking: Marking, method: str, rest: str, query: dict[str, list[str]
         return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
         held = marking.held
-        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
+        return _html(class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
     if rest == "next":
         after = (query.get("after") or [""])[0]
         return _next(marking, int(after) if after.isdigit() else -1)
