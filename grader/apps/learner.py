@@ -1,5 +1,5 @@
 """A learner's way forward and back: ``grade next`` and ``grade reset EXERCISE`` (how each
-works: docs/architecture.md, "The inner loop")."""
+works: docs/architecture.md, "The learner's loop")."""
 
 from __future__ import annotations
 
