@@ -1,12 +1,8 @@
-"""``grade batch review --serve``: mark a class's manual items in the browser.
-
-A local HTTP server (the standard library's, one thread per request) on 127.0.0.1 only, under a
-random token every path starts with; what it refuses and the policy every page carries are
-docs/instructors.md's ("Manual items, marks and grade inquiries"): what a student handed in never
-runs here. The class is read once (:mod:`grader.batch.marking_state`); a mark is checked by
-:func:`grader.batch.marking.mark_for`, as ``grade batch mark`` checks it; requests are taken one at
-a time, and a form drawn from a mark that has changed since is refused with both shown.
-"""
+"""``grade batch review --serve``: mark a class's manual items in the browser, on a local HTTP
+server (the standard library's, one thread per request, requests taken one at a time); where it
+listens, what it refuses and the policy every page carries: docs/instructors.md, "Manual items,
+marks and grade inquiries". A mark is checked by :func:`grader.batch.marking.mark_for`, as
+``grade batch mark`` checks it; what a student handed in never runs here."""
 
 from __future__ import annotations
 
