@@ -1,8 +1,6 @@
-"""The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
-``run_autograder`` from ``template/``, what every hand-out carries by one rule
-(:func:`grader.course.projections.handout_files`: the grader it runs, the chosen topics' stubs and
-files, the datasets), their whole suites and ``gradescope.json``), the same bytes for the same
-sources."""
+"""The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``template/``'s
+scripts, what every hand-out carries: :func:`grader.course.projections.handout_files`, the chosen
+topics' whole suites and ``gradescope.json``), the same bytes for the same sources."""
 
 from __future__ import annotations
 
