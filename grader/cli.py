@@ -17,15 +17,10 @@ from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before
 
 
 def run() -> None:
-    """The ``grade`` command as a process (``python -m grader`` and the ``grade`` script).
-
-    After a grading (check, batch) it leaves with ``os._exit``, without the interpreter's
-    shutdown, which frees torch, pytest and the collected suites object by object for nothing
-    (several times slower: docs/benchmark.md, "Behind the code"). Nothing is lost: by then
-    every file is closed and every worker killed (under a subreaper, no live process is left
-    either way: tests/grader/test_exit.py), and the only exit handlers registered then,
-    multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging
-    handler); the streams are flushed here. Commands other than check and batch exit as usual."""
+    """The ``grade`` command as a process (``python -m grader`` and the ``grade`` script). After
+    a grading (check, batch) it flushes the streams and leaves with ``os._exit`` (why, and why
+    nothing is lost: docs/engine.md, "A grading process leaves without tearing down"); the only
+    exit handlers registered then, multiprocessing's and logging's, have nothing to do."""
     from grader.apps.held_interrupt import hold
     from grader.apps.leaving import flush_streams
     from grader.base import i18n

@@ -1,9 +1,7 @@
-"""The ``grade`` process's first step (the ``grade`` script, ``python -m grader``): where the
-learner's warm engine is up, the arguments go to it as typed, before Click and the commands are
-imported (most of a warm answer's time was the client's own imports); the engine decides, by
-Click, whether it runs them (``grade FILE``, ``next``, ``watch`` without ``--no-daemon``). Where
-no engine answers or it declines, :func:`grader.cli.run` parses and runs the command here.
-"""
+"""The ``grade`` process's first step (the ``grade`` script, ``python -m grader``): the arguments go
+as typed to the learner's warm engine, before Click and the commands are imported (most of a warm
+answer's time was the client's own imports), which decides by Click whether it runs them; where
+none answers or it declines, :func:`grader.cli.run` parses and runs the command here."""
 
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
-"""Course points in a student release (what the public checks give, in the course's terms),
-and in ``grade FILE --course --assignment`` (what every check gives, as ``grade batch`` does).
-
-``grade release --course --assignment`` writes the assignment's split of its points into the
-release's marker (tests/suites/RELEASE.json ``points``: :func:`split_of`) and, per exercise, its
-maximum when every check passes, public and hidden (``whole``: what the course's points scale,
-grader/checks/verdict/exercises.py :func:`scaled`). What a learner is then shown as theirs:
-docs/instructors.md, "A release for students".
-"""
+"""Course points in a student release (what the public checks give, in the course's terms:
+docs/instructors.md, "A release for students"), and in ``grade FILE --course --assignment``
+(what every check gives, as ``grade batch`` does). :func:`split_of` is the release marker's
+``points``; ``whole``, each exercise's maximum when every check passes, is what they scale."""
 
 from __future__ import annotations
 

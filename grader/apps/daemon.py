@@ -335,13 +335,8 @@ def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:
             return int(answer["status"])
 
 
-def start_server() -> None:
-    """Start the user's server in the background, for the next command (its own session)."""
-    _launch()
-
-
-def _launch() -> subprocess.Popen | None:
-    """The user's server started in its own session; None where it cannot be."""
+def start_server() -> subprocess.Popen | None:
+    """The user's server started in the background, in its own session; None where it cannot be."""
     import subprocess
 
     env = engine_env(dict(os.environ))
@@ -382,7 +377,7 @@ def start_and_ask(argv: list[str]) -> int | None:
     path = socket_path(env)
     if path is None:
         return None
-    server = _launch()
+    server = start_server()
     lock = path.with_suffix(".lock")
     # one live line from the launch to the socket: its interpreter's start, then its warm-up
     # (or another engine's, which took the lock meanwhile)

@@ -1,11 +1,6 @@
-"""Notebook hand-outs made from the stubs: ``grade notebooks OUT``.
-
-One notebook per topic (its cells: docs/architecture.md, "Notebooks"): the set-up cell installs
-torchgrade where ``import grader`` fails (a fresh Colab runtime), and each exercise's
-``check("name")`` cell runs its public checks (:mod:`grader.apps.selfcheck`). The docstrings stay
-plain text in the ``.py`` files; here they become Markdown (:func:`latex_of`: indented formula
-blocks as display math); inline formulas keep their Unicode text.
-"""
+"""Notebook hand-outs made from the stubs: ``grade notebooks OUT``, one notebook per topic (its
+cells, the docstrings as Markdown: docs/architecture.md, "Notebooks"); inline formulas keep their
+Unicode text."""
 
 from __future__ import annotations
 

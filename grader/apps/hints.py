@@ -1,11 +1,8 @@
 """``grade hint EXERCISE`` and ``grade solution EXERCISE``: help on demand, one step at a time.
 
-The hints live in ``hints/<topic>.md`` and, translated, ``hints/<lang>/<topic>.md`` (both shipped
-with the student release; the learner's language picks, grader/base/i18n.py): under a
-``## <exercise>`` heading, one ``- `` item per hint, from the concept and the notes' term to the
-approach and the shape of the code. Each call shows the next level; the level reached is kept
-per learner in their state folder; a worked solution is shown only from a checkout's
-``solutions/`` (both settings: docs/environment.md).
+The ladders of ``hints/<topic>.md`` and ``hints/<lang>/<topic>.md`` (docs/authors.md; the learner's
+language picks): each call shows the next level, kept per learner in their state folder; a
+worked solution is shown only from a checkout's ``solutions/`` (both settings: docs/environment.md).
 """
 
 from __future__ import annotations

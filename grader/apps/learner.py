@@ -1,10 +1,5 @@
-"""A learner's way forward and back: ``grade next`` and ``grade reset EXERCISE``.
-
-``next`` grades the topics in the curriculum's order, one at a time, and stops at the first
-exercise that is not yet full (every check of it passed). ``reset`` puts one exercise's stub back
-into the learner's file (the whole file saved beside it first), from the checkout's or release's
-``exercises/``, or from git when that folder is the one being reset.
-"""
+"""A learner's way forward and back: ``grade next`` and ``grade reset EXERCISE`` (how each
+works: docs/architecture.md, "The learner's loop")."""
 
 from __future__ import annotations
 

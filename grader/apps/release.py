@@ -1,12 +1,7 @@
-"""The student release: ``grade release OUT`` writes what a course hands out.
-
-Built from a list, never a folder copy (:func:`grader.course.projections.handout_files`, the zip's rule
-too; docs/sandbox.md, "What is handed out holds no answer"): no ``solutions/``, no hidden checks,
-no benchmark. Each suite is cut down to its public tests and the module-level code they use
-(transitively), so hidden tests, their probes and their thresholds are not in the release at all;
-the stored answers go out as a copy that teaches and does not pay
-(:mod:`grader.checks.taught_answers`); :mod:`grader.apps.leaks` scans every file first.
-"""
+"""The student release: ``grade release OUT`` writes what a course hands out, from a list
+(docs/sandbox.md, "What is handed out holds no answer"). Each suite is cut down to its public
+tests and the module-level code they use (transitively), so hidden tests, their probes and their
+thresholds are not in the release at all."""
 
 from __future__ import annotations
 

@@ -128,12 +128,6 @@ def engine_ready(timeout: float) -> bool:
     return _ready
 
 
-def _mark_ready() -> None:
-    """The engine's READY line was read here: later checks find it warm (no warming message)."""
-    global _ready
-    _ready = True
-
-
 def stop_engine() -> None:
     """End this kernel's engine (it also ends with the kernel)."""
     global _engine
@@ -175,14 +169,15 @@ def _reply(engine: subprocess.Popen, asked: int) -> dict[str, Any] | None:
     """The engine's answer to request ``asked`` (None where it ended first), read past its READY
     line and past the answers to requests whose cell was interrupted (Ctrl-C, the kernel's
     interrupt button) while the engine graded them."""
+    global _ready
     assert engine.stdout is not None
     while True:
         line = engine.stdout.readline()
         if not line:
             return None
         reply = json.loads(line)
-        if reply == READY:  # its first line, once warm
-            _mark_ready()
+        if reply == READY:  # its first line, once warm: later checks find it warm (no warming message)
+            _ready = True
         elif reply.get("id", asked) == asked:
             return dict(reply)
 

@@ -1,13 +1,8 @@
-"""The grading engine behind a notebook's ``check()``: one process per kernel, started by the
-first ``check()`` and reused by the later ones (as ``grade watch`` reuses its zygote).
-
-``python -m grader.apps.selfcheck_server`` reads one JSON request per line on stdin,
-``{"path": NOTEBOOK, "exercise": NAME}``, grades it as ``grade NOTEBOOK --public-only --exercise
-NAME`` does (:func:`grader.engine.runner.grade`, in this process, on this process's zygote: submitted
-code still runs only in sandboxed workers) and answers one JSON line on stdout:
-``{"report": ...}`` or ``{"problem": "one line"}``, after a first line :data:`READY` once it is
-warm (torch, the suites, the zygote). It ends when stdin closes (the kernel went).
-"""
+"""The grading engine behind a notebook's ``check()``, one per kernel (docs/architecture.md,
+"Notebooks"): ``python -m grader.apps.selfcheck_server`` reads one JSON request per line on stdin,
+``{"path": NOTEBOOK, "exercise": NAME}``, and answers one JSON line on stdout, ``{"report": ...}``
+or ``{"problem": "one line"}``, after a first line :data:`READY` once it is warm. It ends when
+stdin closes (the kernel went)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,6 @@
-"""A step that may take seconds says so on a terminal: ``what… 2.3 s``, redrawn until it ends.
-
-``grade doctor``, ``grade release``, ``grade notebooks``, ``grade next`` and ``grade watch``
-wrap each slow step (a torch import, a zygote's start, a scan) in :func:`progress_line`, so a terminal
-never sits silent for more than a second, and a step over within a redraw shows nothing. Off a
-terminal (a pipe, a file, a test) it writes nothing: the commands' output stays what it was.
-Its thread is :func:`every`'s, which the warm engine's watch for a stop request shares
-(grader/serve.py).
-"""
+"""A step that may take seconds says so on a terminal: ``what… 2.3 s``, redrawn until it ends
+(:func:`progress_line`), so a terminal never sits silent for more than a second. Off a terminal
+(a pipe, a file, a test) it writes nothing: the commands' output stays what it was."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""``grade watch PATH``: grade once, then re-grade the topic of each file the learner saves.
-
-PATH is a folder shaped like ``exercises/`` (a save of ``<topic>.py`` re-grades that topic, a
-notebook saved there is graded as ``grade NOTEBOOK`` would), or one topic's ``.py`` file or
-notebook. watchfiles (inotify on Linux) reports saves; an editor's temporary and backup files
-are ignored. Every grading runs in this one process on the zygote it started, so a re-grade
-costs about the topic's own grading time, not a Python and torch start.
-"""
+"""``grade watch PATH``: grade once, then re-grade the topic of each file the learner saves
+(which saves count, and why a re-grade costs only the topic's grading: docs/architecture.md,
+"The inner loop")."""
 
 from __future__ import annotations
 

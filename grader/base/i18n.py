@@ -1,13 +1,7 @@
-"""The learner's language: one gettext catalogue (domain ``torchgrade``), English as its source.
-
-Every learner-facing string goes through :func:`_` (or :func:`ngettext`) where it becomes
-output; a constant defined before the language is known is marked with :func:`N_` and
-translated where it is shown. The language is read from the environment once per process and
-again after :func:`refresh` (``grade``'s start), in docs/i18n.md's order ("Choosing the language";
-the course's, :data:`DEFAULT_FILE`); the catalogue, the grader's then each pack's
+"""The learner's language: one gettext catalogue (domain ``torchgrade``), English as its source;
+how strings are marked and looked up: docs/i18n.md ("Choosing the language", read once per process
+and again after :func:`refresh`; "Design, and why"). The catalogue, the grader's then each pack's
 (:func:`pack_catalogues`), is opened only for another language than English, once per process.
-Suite texts are looked up as they are, on the trusted side, so a submission never chooses what is
-looked up (docs/i18n.md, "Design, and why").
 """
 
 from __future__ import annotations
@@ -250,15 +244,10 @@ def short_help(help_text: str) -> str:
     clauses.append(first[start:])
     fitted = ""
     for clause in clauses:
-        if _columns(fitted + clause) > SHORT_HELP_COLUMNS:
+        if columns(fitted + clause) > SHORT_HELP_COLUMNS:
             return fitted.rstrip("，、；：") + "…" if fitted else first + "。"
         fitted += clause
     return fitted + "。"
-
-
-def _columns(text: str) -> int:
-    """Display columns: a Chinese character or full-width sign takes two."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def commands_of(command: Any) -> list[Any]:

@@ -1,11 +1,8 @@
 """Every setting declared once: a key of pack.toml or course.toml (:class:`Key`) and a
-``TORCHGRADE_*`` variable (:data:`VARIABLES`), each with its type, default and description.
-
-The readers take their keys from these declarations (grader/base/packs.py: :data:`grader.base.packs.PACK_KEYS`;
-grader/course/toml.py: :func:`grader.course.keys.course_keys`), and the docs' key tables are drawn
-from them (``python -m grader.keys_docs``; tests/grader/test_keys_docs.py fails where they
-differ). A description an author or a learner reads is marked ``N_()`` for the catalogue.
-Imports nothing of grader: the packs' reader, at the bottom of the layers, reads it.
+``TORCHGRADE_*`` variable (:data:`VARIABLES`), each with its type, default and description, which
+their readers and the docs' tables read (docs/settings.md). A description an author or a learner
+reads is marked ``N_()`` for the catalogue. Imports nothing of grader: the packs' reader, at the
+bottom of the layers, reads it.
 """
 
 from __future__ import annotations

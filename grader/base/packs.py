@@ -1,13 +1,7 @@
-"""Exercise packs: course content as data, outside the engine (docs/authors.md, "A pack").
-
-A pack is a folder with a ``pack.toml`` that declares its topics and where its files are
-(:data:`PACK_KEYS`, :data:`TOPIC_KEYS`, drawn in docs/settings.md). The nine built-in topics are
-the first pack (``tests/suites/pack.toml``); a course adds its own by naming their folders in the
-checkout's ``course.toml``, in the course file a command's ``--course FILE`` names
-(:func:`course_packs`), or in ``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
-
-A pack's reference, suite and declarations are trusted (they run in the judge, never in the
-sandbox); its stub is the learner's. Light to import: read by :mod:`grader.base.topics` at start-up.
+"""Exercise packs: course content as data, outside the engine (what a pack holds, how a course
+names one and what of it is trusted: docs/authors.md, "A pack"). The nine built-in topics are the
+first pack (``tests/suites/pack.toml``); ``TORCHGRADE_PACKS`` separates folders by ``os.pathsep``.
+Light to import: read by :mod:`grader.base.topics` at start-up.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
-"""The files a student handed in besides their code: written answers, reports, pictures.
-
-Intake keeps each one (:class:`Kept`: the student's name for it and where it lies), capped in size
-and number and never executed; the review pages show it as docs/instructors.md says ("Manual items,
-marks and grade inquiries": markdown-it with raw HTML off, nh3's allow-list, PDFs and raster images
-as links, anything else by name and size). A notebook shows as written (:func:`render_notebook`),
-and :func:`answering` finds the cells that answer a written item (by tag or heading).
-"""
+"""The files a student handed in besides their code: written answers, reports, pictures, kept by
+intake (capped, never executed) and shown on the review pages as docs/instructors.md says
+("Manual items, marks and grade inquiries"), a notebook's answering cells found by tag or heading."""
 
 from __future__ import annotations
 

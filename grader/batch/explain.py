@@ -1,11 +1,7 @@
-"""``grade batch --explain``: for each student, whether this run graded them again and why (their
-submission changed, or which input of the manifest moved: ``attention suite``, ``versions``...),
-or read their grade back because nothing it reads moved.
-
-A run leaves the digest of each input kind (:func:`grader.base.depends.kind_digests`) beside the
-gradebook (``inputs.json``); the next run compares its own with it, and each student's row before
-the run with the row after it.
-"""
+"""``grade batch --explain``: for each student, whether this run graded them again and why
+(docs/instructors.md, "Grading a class"): each input kind's digest
+(:func:`grader.base.depends.kind_digests`) compared with the last run's ``inputs.json``, and each
+student's row before the run with the row after it."""
 
 from __future__ import annotations
 

@@ -1,10 +1,7 @@
-"""Views of the gradebook, regenerated at the end of every batch run: ``gradebook.csv`` and
-``.json``, ``feedback/<student>.md`` and ``.html`` (a hidden check said by its kind and how it
-ended: ``judge(..., hidden_text=False)``), ``gradescope/<student>/results.json``, with a roster
-the LMS's import files (:mod:`grader.batch.lms`, one grade everywhere:
-:func:`grader.batch.lms.base.lms_grade`) and ``unmatched.csv``, ``skipped.csv``, and on demand
-a student's history. What each holds is docs/instructors.md's, "Grading a class" and "LMS files";
-whatever came from a submission is cleaned for its format by :mod:`grader.base.clean`.
+"""Views of the gradebook, regenerated at the end of every batch run (which files, and what each
+holds: docs/instructors.md, "Grading a class" and "LMS files"; one grade everywhere:
+:func:`grader.batch.lms.base.lms_grade`), and on demand a student's history; whatever came from a
+submission is cleaned for its format by :mod:`grader.base.clean`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """A student's feedback, from their gradebook row: ``feedback/<student>.md``, its twin ``.html``,
-and the fragment an LMS's comment (as HTML, or its plain text) and the review page take. The
-score per topic, then per exercise not full its points and one diagnosis
-(grader/checks/verdict/exercises.py) with a count of the rest; a hidden check said by its kind and
-how it ended (never its message, inputs or expected values); a failed convergence check's training
-curve as its shape and a sparkline, and a PNG where one was drawn (grader/batch/exports.py)."""
+and the fragment an LMS's comment (as HTML, or its plain text) and the review page take: per
+exercise not full its points and one diagnosis with a count of the rest (what it says, and never
+says, of a hidden check and of a training curve: docs/instructors.md, "Grading a class")."""
 
 from __future__ import annotations
 

@@ -1,10 +1,7 @@
-"""The batch gradebook: one SQLite row per student, written in one transaction each.
-
-A row is keyed by the student and remembers the content hash of what was graded and the suite
-version it was graded with (docs/instructors.md, "Grading a class": what a re-run then grades).
-``grades`` holds each student's latest result, ``history`` every grading, written in the same
-transaction (a gradebook from before ``history`` gains it when first opened, seeded with its
-current rows); ``meta`` holds what every row shares, such as the course seed.
+"""The batch gradebook: one SQLite row per student, written in one transaction each (what a row
+is keyed by, and what a re-run then grades: docs/instructors.md, "Grading a class"). ``history``
+holds every grading, written in the same transaction (seeded from an older gradebook's rows when
+first opened); ``meta`` holds what every row shares, such as the course seed.
 """
 
 from __future__ import annotations
@@ -350,16 +347,7 @@ class CourseBook:
         )
         for student, exercise, points, excused, reason, automatic, made_at, note in cursor:
             found.setdefault(student, []).append(
-                Override(
-                    student=student,
-                    exercise=exercise,
-                    points=points,
-                    excused=bool(excused),
-                    reason=reason,
-                    automatic=automatic,
-                    made_at=made_at,
-                    note=note,
-                )
+                Override(student, exercise, points, bool(excused), reason, automatic, made_at, note)
             )
         return found
 

@@ -1,6 +1,5 @@
-"""A gradebook row as Gradescope's results.json: per exercise a visible test of its public checks
-and one of its hidden checks (a hidden check named by its exercise and kind, not by its test id,
-which may hold its inputs); the autograder in the container builds its tests the same way."""
+"""A gradebook row as Gradescope's results.json (its tests: docs/instructors.md, "Gradescope"); the
+autograder in the container builds its tests the same way."""
 
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """Turn an instructor's submissions folder into one gradable submission per student (what an entry
-may be, and how an LMS download's files are put together: docs/instructors.md, "Grading a class"
-and "LMS files"). :func:`gather` puts one student's files together, each LMS module of
-:mod:`grader.batch.lms` reading its own names; :func:`take_submission` builds them into one folder;
-zips are unpacked defensively (links, absolute paths, ``..`` skipped; the expanded size checked
-before anything is written). What cannot be used becomes a :class:`Rejected` with a one-line
-reason, and entries left out (:func:`entries`) are listed with theirs, never dropped silently.
+may be, how an LMS download's files are put together, and what is refused or left out, with a
+one-line reason: docs/instructors.md, "Grading a class" and "LMS files"). Zips are unpacked
+defensively: links, absolute paths and ``..`` skipped, the expanded size checked before anything
+is written.
 """
 
 from __future__ import annotations
@@ -86,9 +84,7 @@ def entries(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return taken, left_out
 
 
-def lms_name(name: str) -> LmsName | None:
-    """The reading of a bulk download's entry name by the LMS that wrote it, or None."""
-    return entry_name(name)
+lms_name = entry_name  # the reading of a bulk download's entry name by the LMS that wrote it, or None
 
 
 def resubmission(original: str) -> tuple[str, int]:

@@ -1,11 +1,6 @@
-"""A class's held-out metrics (grader/course/held_out.py) in the gradebook, and the leaderboards they make.
-
-``grade batch`` scores each graded submission on its assignment's leaderboards after its checks
-(:func:`score_class`: a submission unchanged since it was scored, under the same manifest of
-what the score reads, is not scored again) into the gradebook's ``held_out`` table; :func:`standings` ranks them
-(ties share a rank, no metric ranks last); :func:`aliases` names each student by a pseudonym
-drawn from a key the gradebook keeps, so that the page can be shown to the class.
-"""
+"""A class's held-out metrics (grader/course/held_out.py) in the gradebook's ``held_out`` table,
+and the leaderboards they make: when a submission is scored, how boards rank and name students:
+docs/instructors.md, "Leaderboards on held-out data"."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""``grade batch leaderboard``: the assignment's leaderboards as one self-contained page
-(``leaderboard.html``: no script, no network) and its data (``leaderboard.json``), from the
-gradebook's held-out metrics (grader/batch/leaderboard.py). Students are named by pseudonyms
-unless the instructor asks for names; every name is escaped.
-"""
+"""``grade batch leaderboard``: ``leaderboard.html`` and ``leaderboard.json`` from the gradebook's
+held-out metrics (what they show: docs/instructors.md, "Leaderboards on held-out data"); every
+name is escaped."""
 
 from __future__ import annotations
 

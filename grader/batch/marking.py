@@ -1,8 +1,6 @@
 """The people's side of a gradebook: ``grade batch mark`` (a manual item's points, by hand or
-from a TA's sheet) and ``grade batch inquiry`` (a student contests an item; an instructor
-resolves it). Each finds the student by any name the LMS uses and checks everything before it
-writes: a sheet with one bad row writes nothing (its columns: docs/instructors.md, "Manual items,
-marks and grade inquiries"). The next ``grade batch`` totals what is here.
+from a TA's sheet) and ``grade batch inquiry``, each checking everything before it writes (the
+sheet, the rules, the inquiries: docs/instructors.md, "Manual items, marks and grade inquiries").
 """
 
 from __future__ import annotations

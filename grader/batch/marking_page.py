@@ -1,11 +1,7 @@
-"""The pages of ``grade batch review --serve``: the review page of a student with a form per
-manual item (rubric ticks, points, a comment to the student, a private note) and the class list.
-
-Plain HTML forms, so marking works without script; a small script (allowed by the page's nonce,
-nothing else may run) adds the keys (docs/instructors.md, "Manual items, marks and grade
-inquiries"). Each form carries the version of the mark it was drawn from, so that a save over a
-mark changed meanwhile is refused and shown beside the mark now recorded.
-"""
+"""The pages of ``grade batch review --serve``: a student's review page with a form per manual
+item, and the class list. Plain HTML forms, a small script (the page's nonce) adding the keys;
+each form carries the version of the mark it was drawn from (docs/instructors.md, "Manual items,
+marks and grade inquiries": a save over a mark changed meanwhile is refused)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""``grade batch review``: a static page per student, their code beside their results.
-
-``review/index.html`` lists the class; each student's page shows their submitted files (escaped:
-a submission's text is never markup) and whatever else they handed in (:mod:`grader.batch.answers`)
-beside their exercises, manual items and inquiries (docs/instructors.md, "Manual items, marks and
-grade inquiries"). No script, no network; private notes are not shown. ``grade batch review
---serve`` (:mod:`grader.batch.review_server`) builds its pages from here.
-"""
+"""``grade batch review``: a static page per student, their code beside their results (what each
+page shows: docs/instructors.md, "Manual items, marks and grade inquiries"; private notes never).
+``grade batch review --serve`` (:mod:`grader.batch.review_server`) builds its pages from here."""
 
 from __future__ import annotations
 

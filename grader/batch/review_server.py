@@ -1,12 +1,8 @@
-"""``grade batch review --serve``: mark a class's manual items in the browser.
-
-A local HTTP server (the standard library's, one thread per request) on 127.0.0.1 only, under a
-random token every path starts with; what it refuses and the policy every page carries are
-docs/instructors.md's ("Manual items, marks and grade inquiries"): what a student handed in never
-runs here. The class is read once (:mod:`grader.batch.marking_state`); a mark is checked by
-:func:`grader.batch.marking.mark_for`, as ``grade batch mark`` checks it; requests are taken one at
-a time, and a form drawn from a mark that has changed since is refused with both shown.
-"""
+"""``grade batch review --serve``: mark a class's manual items in the browser, on a local HTTP
+server (the standard library's, one thread per request, requests taken one at a time); where it
+listens, what it refuses and the policy every page carries: docs/instructors.md, "Manual items,
+marks and grade inquiries". A mark is checked by :func:`grader.batch.marking.mark_for`, as
+``grade batch mark`` checks it; what a student handed in never runs here."""
 
 from __future__ import annotations
 
@@ -66,7 +62,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
+def _html(page: str, status: int = HTTPStatus.OK) -> Answer:
     nonce = secrets.token_urlsafe(16)
     policy = PAGE_POLICY.format(nonce=nonce)
     return Answer(status, served(page, nonce).encode(), headers={"Content-Security-Policy": policy})
@@ -83,9 +79,7 @@ def _next(marking: Marking, after: int) -> Answer:
     order = list(range(after + 1, len(rows))) + list(range(0, min(after + 1, len(rows))))
     found = next((p for p in order if held.to_mark(p)), None)
     if found is None:
-        return _html(
-            marking, class_page(marking.base, rows, _title(held.assignment), "every student is marked")
-        )
+        return _html(class_page(marking.base, rows, _title(held.assignment), "every student is marked"))
     return _redirect(f"{marking.base}s/{found}")
 
 
@@ -103,7 +97,7 @@ def _student(marking: Marking, position: int, said: str = "", typed: dict | None
         held.marks(row.student), said, typed, row, held.who,
         tuple(s for s in held.teams.get(row.student, ()) if s != row.student),
     )  # fmt: skip
-    return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
+    return _html(page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
 
 def _file(marking: Marking, position: int, number: int) -> Answer:
@@ -181,7 +175,7 @@ def _routed(marking: Marking, method: str, rest: str, query: dict[str, list[str]
         return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
         held = marking.held
-        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
+        return _html(class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
     if rest == "next":
         after = (query.get("after") or [""])[0]
         return _next(marking, int(after) if after.isdigit() else -1)

@@ -1,10 +1,6 @@
-"""When each submission arrived, from what the LMS gives.
-
-In order of trust: a file of times (``student,submitted_at``, the course's ``times`` or
-``--times``; a student named by any name the LMS uses, :mod:`grader.batch.find`), the roster's own column (a plain roster's ``submitted_at``, Moodle's grading
-worksheet's ``Last modified (submission)``), and Canvas's ``late_`` marker in a bulk
-download's file names (late, time unknown). Times without an offset are in the course's zone.
-"""
+"""When each submission arrived, from what the LMS gives, in docs/instructors.md's order of
+trust ("A course, from `grade course init` to the LMS import": Deadlines). Times without an
+offset are in the course's zone."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""The suite version: the key of everything a class's grades read (the manifest,
-:func:`grader.base.depends.key`: the grader with its member list and catalogues, every topic's pack
-files and what each declares it reads, the datasets, the versions of the libraries a grade
-imports) and the grader's version. A grading done under another version counts as stale. Read by
-the coordinator and by each Dask worker, which refuses to grade for a coordinator whose version
-differs."""
+"""The suite version: the key of everything a class's grades read (:func:`grader.base.depends.key`;
+what that is: docs/design.md, "What a grade reads") and the grader's version. A grading done under
+another version counts as stale; a Dask worker refuses to grade for a coordinator of another."""
 
 from __future__ import annotations
 

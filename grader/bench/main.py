@@ -1,10 +1,6 @@
-"""Benchmark: wall and CPU times of grading, as a learner and as an instructor meet them.
-
-``python -m grader.bench [--repeat N] [--only ...] [--anchors] [--profile FILE] [--against
-COMMIT]``: each figure N times in a fresh ``grade`` process, printed as the wall seconds' median,
-min and max beside the CPU seconds' median (grader/bench/clock.py). What each figure grades, and
-each option, is in docs/benchmark.md, "The command"; the figures are grader/bench/figures.py's.
-"""
+"""Benchmark: wall and CPU times of grading, as a learner and as an instructor meet them:
+``python -m grader.bench`` (each option, and how a figure is run and printed: docs/benchmark.md,
+"The command"); the figures are grader/bench/figures.py's."""
 
 from __future__ import annotations
 

@@ -237,7 +237,7 @@ class Invocation:
     on to the warm engine, and how to start one once this run is over (set by the command)."""
 
     argv: list[str]
-    start_engine: Callable[[], None] | None = None
+    start_engine: Callable[[], object] | None = None
 
 
 def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

@@ -1,8 +1,6 @@
-"""The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
-``run_autograder`` from ``template/``, what every hand-out carries by one rule
-(:func:`grader.course.projections.handout_files`: the grader it runs, the chosen topics' stubs and
-files, the datasets), their whole suites and ``gradescope.json``), the same bytes for the same
-sources."""
+"""The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``template/``'s
+scripts, what every hand-out carries: :func:`grader.course.projections.handout_files`, the chosen
+topics' whole suites and ``gradescope.json``), the same bytes for the same sources."""
 
 from __future__ import annotations
 
@@ -70,12 +68,8 @@ def _zip_entry(name: str, executable: bool) -> zipfile.ZipInfo:
 
 
 def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
-    """Write the Gradescope autograder zip for ``config`` (its topics: all when empty) to ``out_zip``.
-
-    Hidden checks get ``config.hidden_visibility`` (public checks are always visible) and are
-    named by exercise and kind only, without their messages, unless ``config.hidden_messages``;
-    the options' limits are ``grade``'s. Raises :class:`AutograderProblem`.
-    """
+    """Write the Gradescope autograder zip for ``config`` (its topics: all when empty) to
+    ``out_zip``; raises :class:`AutograderProblem`."""
     config = config or Config()
     config = replace(config, options=config.options.with_topics(_chosen_topics(config.topics)))
     out_zip = Path(out_zip)

@@ -1,10 +1,7 @@
-"""The assignment's late policy inside Gradescope's container, as ``grade batch`` applies it.
-
-The zip carries the assignment's due time, late policy and extensions (grader/gradescope/config.py);
-the submission's time is Gradescope's ``created_at`` (submission_metadata.json, never the
-container's clock), and the submitter is the one an extension names by e-mail, student id,
-Gradescope id or full name (any user of a group submission: the latest due time among theirs).
-The penalty is grader/batch/standing.py's :func:`late_penalty`, the one rule; the results say it.
+"""The assignment's late policy inside Gradescope's container, as ``grade batch`` applies it, at
+Gradescope's ``created_at`` (docs/instructors.md, "Submission limits"); a group submission's
+extension is the latest due time among its users'. The penalty is grader/batch/standing.py's
+:func:`late_penalty`, the one rule.
 """
 
 from __future__ import annotations

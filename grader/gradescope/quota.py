@@ -1,8 +1,6 @@
 """Submission limits inside Gradescope's container, read from Gradescope's own
-``/autograder/submission_metadata.json``: how many graded submissions a student has had, in total
-and in the last 24 hours, and how long since the last one, by the submissions' ``created_at``,
-never the clock. What a submission over a limit gets, and why the counted ones travel in
-results.json's ``extra_data``: docs/instructors.md, "Submission limits".
+``/autograder/submission_metadata.json`` (by the submissions' ``created_at``; what a submission over
+a limit gets: docs/instructors.md, "Submission limits").
 """
 
 from __future__ import annotations

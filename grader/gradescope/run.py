@@ -57,9 +57,7 @@ def fresh_results_folder(results: Path) -> None:
     if results.is_symlink() or (results.exists() and not results.is_dir()):
         results.unlink()
     results.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        os.chown(results, 0, 0)
-    os.chmod(results, 0o700)
+    _root_only(results)
     _remove(results / RESULTS_NAME)
 
 
@@ -134,9 +132,8 @@ HELD_BACK = "hidden checks"  # the test that holds the total back where hidden c
 
 
 def summary(report: dict[str, Any], tests: Sequence[dict[str, Any]] = ()) -> str:
-    """The score, each topic's, the sandbox and the report's notes; where Gradescope holds the
-    total back (``tests`` has one held until the due date or publication), the visible tests'
-    score only: the total beside them would give the hidden checks' points away."""
+    """The score, each topic's, the sandbox and the report's notes; where Gradescope holds the total
+    back, the visible tests' score only (why: docs/instructors.md, "Gradescope")."""
     held = [HELD[t["visibility"]] for t in tests if t["visibility"] in HELD]
     if not held:
         lines = ["Score: " + grades.of(report["score"], report["max_score"])]
@@ -173,11 +170,9 @@ def held_back(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Gradescope's results.json for a report (``grade --format json``): per exercise a test of
-    its public checks and one of its hidden checks (grader/batch/gradescope_results.py,
-    :func:`exercise_tests`), their checks listed in their output; nothing a student sees before
-    publication tells the hidden checks' points (:func:`summary`, :func:`held_back`). With an
-    assignment's points each exercise is worth its points, judged with the assignment's twin rule."""
+    """Gradescope's results.json for a report (``grade --format json``), as docs/instructors.md,
+    "Gradescope", says; with an assignment's points each exercise is worth its points, judged
+    with the assignment's twin rule."""
     if config.exercise_points:
         from grader.batch.standing import weigh
 

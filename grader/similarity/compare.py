@@ -1,10 +1,6 @@
-"""Scores for every pair of students of one topic, and of each student against the reference.
-
-A student's fingerprints of an exercise are its unit's minus the stub's; the reference joins the
-class as one more member, ``REFERENCE``. The weights, the score and the rule that flags a row
-(:class:`Settings`, from grader/base/defaults.py's measured values) are docs/architecture.md's,
-"Similarity of submissions".
-"""
+"""Scores for every pair of students of one topic, and of each student against the reference
+(``REFERENCE``, one more member of the class): the weights, the score and the rule that flags a
+row (:class:`Settings`) are docs/architecture.md's, "Similarity of submissions"."""
 
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
-"""k-grams of normalised tokens, hashed, then winnowed (Schleimer, Wilkerson & Aiken, 2003; MOSS).
-
-Every run of ``k`` consecutive tokens is hashed (blake2b: stable across processes, unlike
-``hash()``); of each window of ``window`` consecutive hashes the smallest is kept (the
-rightmost on a tie, and a hash only once per position). Winnowing guarantees that any match
-of at least ``k + window − 1`` tokens shares a fingerprint, and ignores matches shorter
-than ``k``.
-"""
+"""k-grams of normalised tokens, hashed (blake2b: stable across processes, unlike ``hash()``), then
+winnowed (Schleimer, Wilkerson & Aiken, 2003; MOSS): of each window of ``window`` consecutive hashes
+the smallest is kept, the rightmost on a tie, a hash only once per position (what that guarantees:
+grader/base/defaults.py, SIMILARITY_K)."""
 
 from __future__ import annotations
 
