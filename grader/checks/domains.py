@@ -97,7 +97,10 @@ HINTS = {
     ),
     "signs": N_("negative values too: do not start a maximum at 0"),
     "layout": N_("inputs may be views with other strides (x.T, slices): use reshape, not view"),
-    "aliasing": N_("leave the arguments alone and return a tensor of your own (clone before writing)"),
+    "aliasing": N_(
+        "leave the arguments alone and return a tensor of your own (clone before writing): x += y "
+        "writes into x, and so does a write into its view (x.view(...), x.flatten(), x[i])"
+    ),
     "default": N_(
         "keep the defaults the docstring states, and make what a default path creates on the input's device"
     ),

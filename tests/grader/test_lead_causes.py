@@ -1718,6 +1718,34 @@ BLIND_LEADS = [
         "在尾部结果很小但不为 0",
     ),
     (
+        "b29-huber-signed-d",  # the signed d in the test and the linear piece named, not the formula alone
+        "huber",
+        ("d = (y_hat - y).abs()", "d = y_hat - y"),
+        "the signed d where |d| belongs",
+        "带符号的 d",
+    ),
+    (
+        "b29-residual-block-adds-into-its-input",  # the argument written leads, not the formula it then misses
+        "ResidualBlock",
+        (
+            "        return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
+            "        x += self.conv2(F.relu(self.conv1(x)))\n        return F.relu(x)",
+        ),
+        "x += y writes into x",
+        "x += y 会写入 x",
+    ),
+    (
+        "b29-fill-nan-through-a-flattened-view",  # torch's flatten as a view named, beside the copy
+        "fill_nan_with_column_mean",
+        (
+            "    return torch.where(missing, means.expand_as(x), x)",
+            "    filled = x.flatten()\n    filled[missing.flatten()] = means.expand_as(x).flatten()[missing.flatten()]\n"
+            "    return filled.reshape(x.shape)",
+        ),
+        "torch's does not",
+        "torch 的不会",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),

@@ -210,6 +210,12 @@ HUBER_SIGNED = N_(
 )
 
 
+HUBER_SIGNED_TEST = N_(
+    "these are the losses of the signed d where |d| belongs: with d <= delta as the test, every "
+    "d < −delta counts as inside and is squared; take |d| in the test and in the linear piece"
+)
+
+
 def huber_variants(d, delta):
     """(hint, value) of huber's known wrong forms on the differences ``d`` (the mean taken)."""
     inside, a = d.abs() <= delta, d.abs()
@@ -220,6 +226,10 @@ def huber_variants(d, delta):
         (HUBER_WHOLE_DELTA, torch.where(inside, 0.5 * d**2, delta * (a - delta)).mean()),
         (HUBER_OVER_DELTA, F.smooth_l1_loss(d, torch.zeros_like(d), beta=delta)),
         (HUBER_SIGNED, torch.where(inside, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()),
+        *(
+            (HUBER_SIGNED_TEST, torch.where(d <= delta, 0.5 * d**2, delta * (beyond - 0.5 * delta)).mean())
+            for beyond in (d, a)
+        ),
     ]
 
 

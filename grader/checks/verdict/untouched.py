@@ -27,8 +27,9 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
             expected=N_("the inputs left as they were"),
             got=_("%(names)s modified in place") % {"names": ", ".join(changed)},
             hint=N_(
-                "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
-                "change the caller's data"
+                "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_, "
+                "x += y) change the caller's data, and so does a write into a view of x: x.view(...), "
+                "x.flatten(), x[i], x.T share its memory (NumPy's flatten copies; torch's does not)"
             ),
         )
 
