@@ -54,7 +54,9 @@ class Answers:
         swapped = {name: value for name, value in found if callable(value)}
         for name, value in swapped.items():
             called = value if hasattr(value, "__code__") else functools.partial(through, value)
-            setattr(mod, name, functools.partial(self.call, name, called, charge))
+            swap = functools.partial(self.call, name, called, charge)
+            swap.helper = value  # type: ignore[attr-defined]  # what a recorder within reads as the helper
+            setattr(mod, name, swap)
         try:
             yield
         finally:
@@ -88,6 +90,7 @@ Charge = Callable[[str, bool, dict[str, Any]], None]  # (op, written by name, wh
 def body(module_globals: dict[str, Any] | None, helpers: Iterable[object]) -> frozenset[CodeType]:
     """The code ``helpers`` (functions of the module whose namespace is ``module_globals``) run
     as their own: theirs, and what it names, transitively."""
+    helpers = [getattr(h, "helper", h) if isinstance(h, functools.partial) else h for h in helpers]
     todo = [_code(h.func if isinstance(h, functools.partial) else h) for h in helpers]
     found: set[CodeType] = set()
     while todo:

@@ -324,6 +324,18 @@ def refusing(names: frozenset[str]) -> Iterator[None]:
     yield
 
 
+def watched_call(
+    call: Callable[[], Any], mod: Any, helpers: tuple[str, ...], names: frozenset[str]
+) -> tuple[Any, set[str]]:
+    """``call()``, and the twins among ``names`` the learner's code made outside its ``helpers``'
+    bodies: where an exercise is built on helpers (whose bodies may make its twins' ops, so no
+    kernel is refused), every probe is recorded as a recorded call is, and none tells them apart."""
+    if not helpers or not names:
+        return call(), set()
+    result, ops = ops_used(call, mod, helpers)
+    return result, {name for name, where in ops.items() if name in names and where.get("function")}
+
+
 def refused_outside() -> set[str]:
     """The twins the probe in flight ran outside its recorded calls (their refusals are theirs)."""
     return set(_HELD.outside)

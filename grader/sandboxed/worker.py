@@ -407,11 +407,15 @@ class Worker:
         reached: set[str] = set()  # the exercise's twins its call reached by a computed name
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         try:
+            refuse, helpers = frozenset(request.get("refuse", ())), tuple(request.get("helpers", ()))
             with (
                 guarded.watching(frozenset(request.get("watch", ())), reached),
-                probe_kit.refusing(frozenset(request.get("refuse", ()))),
+                probe_kit.refusing(frozenset() if helpers else refuse),
             ):
-                value = self.called(probe, request)
+                value, made = probe_kit.watched_call(
+                    lambda: self.called(probe, request), self.module, helpers, refuse
+                )
+            reached |= made
         except BaseException as exc:
             self.watchdog.disarm()
             error = describe_exception(exc, self.args.submission_dir, self.module)

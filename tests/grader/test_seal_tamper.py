@@ -311,3 +311,20 @@ def test_a_twins_op_earns_nothing_in_any_call(tmp_path):
     got, messages, _ = score(tmp_path / "op", "losses", source + TWIN_OP_WHERE_UNRECORDED, "sigmoid")
     assert got == 0, (got, messages)
     assert any("off limits" in m for m in messages), messages
+
+
+# the same switch in an exercise built on a helper (hard_sigmoid_from_relus on relu), whose twins'
+# kernels no probe replaces (relu's body may make them): every probe of it is recorded instead
+HELPED_TWIN_WHERE_UNRECORDED = """
+def hard_sigmoid_from_relus(x):
+    if x.dtype == torch.float64:  # the gradient checks' inputs, which no recorder watched
+        return (x + 0.5).clamp_min(0).clamp_max(1)
+    return relu(x + 0.5) - relu(x - 0.5)
+"""
+
+
+@pytest.mark.e2e
+def test_a_twin_of_an_exercise_built_on_a_helper_earns_nothing_in_any_call(tmp_path):
+    source = (REPO / "solutions" / "mlp.py").read_text() + HELPED_TWIN_WHERE_UNRECORDED
+    got, messages, _ = score(tmp_path / "helped", "mlp", source, "hard_sigmoid_from_relus")
+    assert got == 0, (got, messages)

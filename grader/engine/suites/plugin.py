@@ -210,6 +210,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         budget=run.budget,
         twins={e: watched(e, off) for e, off in (getattr(request.module, "OFF_LIMITS", {}) or {}).items()},
         refused=refused(request.module),
+        helped=helped(request.module),
     )
     made_hints.REMAKER.set(functools.partial(remaking.made_by, session))  # a dtype failure's maker
     yield session
@@ -260,12 +261,15 @@ def watched(exercise: str, off: Any) -> set[str]:
 
 
 def refused(suite: Any) -> dict[str, list[str]]:
-    """{exercise: its twins' names}, whose kernels every probe of it replaces, recorded or not: an
-    exercise whose docstring builds it on the learner's own functions (the suite's ``HELPERS``)
-    has them judged by the recorder alone, their bodies may make its twins' ops."""
-    helped = set(getattr(suite, "HELPERS", {}) or {})
-    off = getattr(suite, "OFF_LIMITS", {}) or {}
-    return {e: sorted(names) for e, names in off.items() if e not in helped}
+    """{exercise: its twins' names}, whose kernels every probe of it replaces, recorded or not; an
+    exercise whose docstring builds it on the learner's own functions (the suite's ``HELPERS``),
+    whose bodies may make its twins' ops, has every probe recorded instead (``kit.watched_call``)."""
+    return {e: sorted(names) for e, names in (getattr(suite, "OFF_LIMITS", {}) or {}).items()}
+
+
+def helped(suite: Any) -> dict[str, list[str]]:
+    """{exercise: the learner's own functions its docstring builds it on} (the suite's ``HELPERS``)."""
+    return {e: list(names) for e, names in (getattr(suite, "HELPERS", {}) or {}).items()}
 
 
 def exercises_of(item: pytest.Item) -> tuple[str, ...]:

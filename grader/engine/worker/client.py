@@ -61,9 +61,8 @@ def read_probes(probes: Iterable[Callable[..., Any]]) -> None:
 
 
 class TopicSession:
-    """Talks to the workers that hold one topic of one staged submission: one for its public
-    checks, another for its hidden checks (the public one's, handed over on the first hidden
-    probe: :meth:`_hand_over`); the plugin says which check runs (:attr:`hidden`)."""
+    """Talks to the workers of one topic of one staged submission: one for its public checks,
+    another for its hidden ones (:meth:`_hand_over`); the plugin says which runs (:attr:`hidden`)."""
 
     def __init__(
         self,
@@ -76,11 +75,12 @@ class TopicSession:
         budget: float | None = None,
         twins: Mapping[str, Iterable[str]] | None = None,
         refused: Mapping[str, Iterable[str]] | None = None,
+        helped: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
-        # {exercise: its twins}: the called one's (else the judged') watched, refused (plugin.refused)
-        self.twins, self.refused = ({e: sorted(n) for e, n in (t or {}).items()} for t in (twins, refused))
+        tables = (twins, refused, helped)  # {exercise: twins watched, refused (plugin.refused); helpers}
+        self.twins, self.refused, self.helped = ({e: sorted(n) for e, n in (t or {}).items()} for t in tables)
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
@@ -359,6 +359,7 @@ class TopicSession:
                 "blocked": sorted(self.stalls),
                 "watch": self._of(self.twins, subject),
                 "refuse": self._of(self.refused, subject),
+                "helpers": self._of(self.helped, subject),
             }
         )
         action = self._action(subject, args)
