@@ -1,0 +1,123 @@
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
+"""Autograd — 自动求导, 反向传播, 链式法则.
+
+Training needs the gradient of the loss with respect to every parameter. Lectures 3–4
+derive it by hand for tiny models (y_hat = w·x, loss = mean((y_hat − y)²) gives
+dloss/dw = mean(2·x·(w·x − y))); back-propagation (反向传播) does the same for any graph
+of operations by the chain rule (链式法则), from the output back to the inputs, and
+PyTorch's autograd does it for you: ``loss.backward()`` fills ``w.grad``.
+
+Things the notes stress:
+- ``backward()`` needs a scalar: reduce a vector output first (``y.sum().backward()``);
+- gradients accumulate in ``.grad`` until you zero them;
+- ``.detach()`` (分离计算) makes a tensor a constant for autograd: no gradient flows into it.
+
+How your code is checked (``grade exercises/ --topic autograd``): values and gradients in
+float64 against torch's autograd and the formulas (rtol=1e-7 unless a docstring says
+otherwise); hand-derived gradients must not use autograd; inputs are left as they were;
+tensors stay on their input's device; and gradient descent with your gradients converges.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+
+def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    """Lecture 3: dloss/dw = mean(2·x·(w·x − y))."""
+    n = x.shape[0]
+    return 2.0 / n * torch.dot(x, w * x - y)
+
+
+def quadratic_grads(w1: Tensor, w2: Tensor, b: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    r = w1 * x * x + w2 * x + b - y
+    design = torch.stack((x * x, x, torch.ones_like(x)), dim=1)      # (n, 3)
+    g = 2 * (design * r[:, None]).mean(dim=0)
+    return g[0], g[1], g[2]
+
+
+def grad_of_vector_fn(f: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
+    """The gradient of ``f(x).sum()`` with respect to x, computed with autograd.
+
+    f maps a tensor to a tensor of any shape; a non-scalar output must be reduced to a
+    scalar before ``backward()`` (the notes: "通常把y转换成一个标量再来求导").
+    x is float32 or float64; returns a tensor of x's shape and dtype. The caller's x is left
+    untouched: its values, its ``requires_grad`` flag and its ``.grad`` (work on a detached copy).
+    """
+    raise NotImplementedError("grad_of_vector_fn: copy x, requires_grad_, f(copy).sum().backward()")
+
+
+def detach_grad(x: Tensor) -> Tensor:
+    """Gradient of z.sum() w.r.t. x for y = x·x, u = y.detach(), z = u·x (分离计算), with autograd.
+
+    Because u is detached it is a constant: the answer is u (= x·x), not 3·x².
+    x: any shape, floating point. Returns a tensor of x's shape; x is left untouched.
+    """
+    raise NotImplementedError("detach_grad: build y, detach it into u, backprop z = u * x")
+
+
+class Sigmoid(torch.autograd.Function):
+    """σ(x) = 1 / (1 + e^(−x)) as a custom autograd Function, used as ``Sigmoid.apply(x)``.
+
+    forward(ctx, x): computes σ(x) by the formula, stable for |x| ≥ 100 (no inf/NaN), exact in the
+    float64 tails too (rtol=1e-7, no atol: σ(−700) ≈ 1e−304 is not 0; (1 + tanh(x/2))/2 rounds
+    everything below x ≈ −37 to 0), and
+    saves its OUTPUT for backward (``ctx.save_for_backward``).
+    backward(ctx, grad_output): returns grad_output·σ(x)·(1 − σ(x)) from the saved output.
+    Off limits in both: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
+    ``torch.special.expit``, and the functions that give σ as part of their value:
+    ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
+    ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
+    ``F.scaled_dot_product_attention`` (its weights are a softmax).
+    Double backward is not required.
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor) -> Tensor:
+        raise NotImplementedError("Sigmoid.forward: stable formula, save the output")
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor) -> Tensor:
+        raise NotImplementedError("Sigmoid.backward: grad_output * s * (1 - s)")
+
+
+def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float = 1e-6) -> Tensor:
+    flat = x.view(-1)                       # x is contiguous: a flat view is x itself
+    grad = torch.empty_like(flat)
+    for i, orig in enumerate(flat.tolist()):
+        flat[i] = orig + eps
+        f_plus = float(f(x))
+        flat[i] = orig - eps
+        f_minus = float(f(x))
+        flat[i] = orig
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad.view(x.shape)
+
+
+class Value:
+    """A scalar that remembers how it was computed, for reverse-mode autodiff (反向传播).
+
+    ``Value(data)`` holds ``.data`` (a Python float, whether data is an int or a float:
+    ``Value(2).data`` is ``2.0``) and ``.grad`` (a Python float, 0.0 until backward).
+    Supported, each building a new Value that records its inputs and local derivative:
+      ``a + b``, ``a - b``, ``a * b``, ``a / b``, ``-a`` — with Values or plain numbers on
+      either side (``2 * a``, ``1 - a``, ``3 / a`` included);
+      ``a ** k`` for a number k; ``a.tanh()``, ``a.exp()``, ``a.relu()`` (its derivative at
+      exactly 0 is 0, as torch's relu has it).
+    ``out.backward()`` sets ``out.grad = 1`` and propagates gradients to every Value it
+    depends on, in reverse topological order (each node once, after every node that uses
+    it); a node used several times accumulates (+=) the contributions. Called once, on a
+    freshly built graph. Graphs may be 500 nodes deep: mind Python's recursion limit.
+    Checked against torch on random expression graphs.
+    """
+
+    def __init__(self, data: float) -> None:
+        raise NotImplementedError("Value: store data, grad = 0.0, the parents and a backward step")
