@@ -179,8 +179,7 @@ def _items(recorded: Recorded, student: str) -> list[str]:
     """What ``student`` may ask about: their graded exercises and the manual items."""
     row = next((r for r in recorded.gradebook.rows() if r.student == student), None)
     exercises = weigh(row.report, recorded.assignment)[1] if row is not None else {}
-    manual = recorded.assignment.manual if recorded.assignment else {}
-    return sorted(exercises) + list(manual)
+    return sorted(exercises) + list(recorded.assignment.manual if recorded.assignment else {})
 
 
 def open_inquiry(out: Path, query: str, item: str, text: str, by: str | None = None) -> str:

@@ -124,8 +124,7 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
 def _absent(roster: Roster, submissions: list[Submission]) -> list[Member]:
     """The roster's students (Canvas's Test Student aside) with no submission, once each."""
     present = {s.student for s in submissions}
-    absent = {m.key: m for m in roster.members if not m.test and m.key not in present}
-    return list(absent.values())
+    return list({m.key: m for m in roster.members if not m.test and m.key not in present}.values())
 
 
 def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) -> list[Row]:

@@ -96,8 +96,7 @@ class ClassStats:
 
     def histogram(self) -> list[tuple[float, float, int]]:
         """(low, high, count) over [0, maximum] in BINS bins; the last bin holds the maximum."""
-        top = self.maximum or max(self.totals, default=0.0) or 1.0
-        width = top / BINS
+        width = (self.maximum or max(self.totals, default=0.0) or 1.0) / BINS
         counts = [0] * BINS
         for total in self.totals:
             counts[min(BINS - 1, max(0, int(total / width)))] += 1
