@@ -237,8 +237,7 @@ def to_table(
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
     symbol per status (for a terminal: :func:`use_colour`); ``where``: the graded path, read
     for the names of exercises the learner renamed."""
-    worth = report.worth if report.course else None
-    total = _score(report.score, report.max_score, worth)
+    total = _score(report.score, report.max_score, report.worth if report.course else None)
     width = max([9, *(columns(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
     header = (
         _left(_("topic"), 11)
@@ -260,8 +259,7 @@ def to_table(
     total_fg = _score_colour(report.score, report.max_score)
     lines += ["-" * columns(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
     lines += [course_line(report)] if report.course else []
-    notebook = title.endswith(".ipynb")
-    details = [line for t in report.topics for line in _details(t, colour, notebook, where)]
+    details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"), where)]
     if details:
         lines += ["", _("What to look at:"), *details]
     checks = [line for t in report.topics for line in _check_lines(t, colour)] if verbose else []

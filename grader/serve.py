@@ -445,8 +445,7 @@ class Server:
         pid, conn = self.children.pop(pidfd)
         self.selector.unregister(pidfd)
         os.close(pidfd)
-        status = os.waitpid(pid, 0)[1]
-        code = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         with contextlib.suppress(KeyError, ValueError):
             self.selector.unregister(conn)
         with contextlib.suppress(OSError):

@@ -373,8 +373,7 @@ def start_and_ask(argv: list[str]) -> int | None:
     """``grade watch`` where no engine answered: start the user's engine now and run on it once
     warm (so `grade engine status` shows what watches, and its Ctrl-C leaves no other engine behind);
     None where it could not start (the command then runs here)."""
-    env = engine_env(dict(os.environ))
-    path = socket_path(env)
+    path = socket_path(engine_env(dict(os.environ)))
     if path is None:
         return None
     server = start_server()

@@ -5,6 +5,7 @@ Unicode text."""
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import re
 from pathlib import Path
@@ -158,13 +159,7 @@ def markdown_of(docstring: str) -> str:
         indented = line.startswith("    ")
         after_blank = index > 0 and not lines[index - 1].strip()
         if indented and not in_section and after_blank and "``" not in line:
-            block = [line]
-            continue_block = True
-            while continue_block and index + len(block) < len(lines):
-                following = lines[index + len(block)]
-                continue_block = following.startswith("    ")
-                if continue_block:
-                    block.append(following)
+            block = [line, *itertools.takewhile(lambda s: s.startswith("    "), lines[index + 1 :])]
             formulas = [latex_of(b) for b in block]
             math = (
                 formulas[0]

@@ -115,8 +115,7 @@ def reset_hints(exercise: str | None) -> None:
     """Start ``exercise``'s ladder (every exercise's, with None) from its first hint again."""
     if exercise is not None:
         ladder(exercise)  # an unknown name is a usage error
-    levels = {k: v for k, v in _levels().items() if exercise is not None and k != _key(exercise)}
-    _save(levels)
+    _save({k: v for k, v in _levels().items() if exercise is not None and k != _key(exercise)})
 
 
 def solutions_shown() -> bool:

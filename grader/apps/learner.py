@@ -297,14 +297,12 @@ def reset(folder: Path, name: str) -> Reset:
     written = text.replace("\n", "\r\n") if b"\r\n" in data else text
     target.write_bytes((b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b"") + written.encode())
     broken = parsed.syntax_error(text)
-    problem = "" if broken is None else f"{target.name}, line {broken[0]}: {broken[1]}"
-    return Reset(target, saved, problem)
+    return Reset(target, saved, "" if broken is None else f"{target.name}, line {broken[0]}: {broken[1]}")
 
 
 def _prelude_end(source: str) -> int:
     """How many lines of ``source`` come before its first definition (its docstring, imports)."""
-    tree = ast.parse(source)
-    first = next((n for n in tree.body if isinstance(n, DEFINITIONS)), None)
+    first = next((n for n in ast.parse(source).body if isinstance(n, DEFINITIONS)), None)
     return _span(first)[0] - 1 if first is not None else len(source.splitlines())
 
 

@@ -88,8 +88,7 @@ def _warm(topics: list[str], settings: Settings) -> None:
     """Collect the watched ``topics``' suites in this process and wait for the zygote now: a first
     grading of untouched stubs read their tables of checks (grader/engine/check_table.py) without
     torch, pytest or a worker, and the first save must not pay for them."""
-    gpu = resolve_device(settings.options.device) == "cuda"
-    warm_up(topics, settings.options.limits.timeout, gpu)
+    warm_up(topics, settings.options.limits.timeout, resolve_device(settings.options.device) == "cuda")
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:

@@ -56,8 +56,7 @@ Edit = tuple[str, Callable[[ast.AST], bool]]
 
 def _swap(table: dict, attr: str) -> Callable[[ast.AST], bool]:
     def change(node: ast.AST) -> bool:
-        value = getattr(node, attr)
-        new = table.get(type(value))
+        new = table.get(type(getattr(node, attr)))
         if new is None:
             return False
         setattr(node, attr, new())

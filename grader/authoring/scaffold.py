@@ -28,9 +28,8 @@ def pack_toml(topic: str) -> str:
         if name == "[[topics]]":
             lines, table = [*lines, "", name], TOPIC_KEYS
             continue
-        declared = find(table, name)
         shown = f'"{topic}"' if value is None else str(value).replace("'", '"')
-        lines.append(f"{name} = {shown}  # {_(declared.about)}")
+        lines.append(f"{name} = {shown}  # {_(find(table, name).about)}")
     return "\n".join(lines) + "\n"
 
 

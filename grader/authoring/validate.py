@@ -126,10 +126,9 @@ def _failed(outcome: TopicOutcome | Exception, exercise: str | None) -> tuple[st
     """The ids of the checks of ``exercise`` (None: every one) that did not pass."""
     if isinstance(outcome, Exception):
         return ("(crashed)",)
-    tests = outcome.result.tests
     return tuple(
         t.id
-        for t in tests
+        for t in outcome.result.tests
         if t.status not in ("passed", "skipped") and (exercise is None or exercise in t.exercises)
     )
 

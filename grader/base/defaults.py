@@ -123,8 +123,7 @@ def curve_folder() -> Path:
     """Where ``grade`` draws a failed convergence check's curve (one PNG per check, replaced by
     the next run of that check): the user's own cache folder, never a shared, world-writable
     one where another user could plant a link in its place."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "torchgrade" / "curves"
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "torchgrade" / "curves"
 
 
 def check_table_folder() -> Path:

@@ -100,8 +100,7 @@ def _files_under(folder: str, found: list[str]) -> None:
 def hints(topic: Topic) -> list[Path]:
     """``topic``'s hints in its pack: ``<hints>/<topic>.md`` and each ``<hints>/<lang>/<topic>.md``."""
     folder, name = topic.pack.hints, f"{topic.name}.md"
-    found = [folder / name, *sorted(folder.glob(f"*/{name}"))]
-    return [p for p in found if p.is_file()]
+    return [p for p in [folder / name, *sorted(folder.glob(f"*/{name}"))] if p.is_file()]
 
 
 def own(topic: Topic) -> dict[str, list[Path]]:

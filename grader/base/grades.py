@@ -85,8 +85,7 @@ def exercise_points(earned: Number, possible: Number, most: Decimal | None = Non
     most = rounded(possible) if most is None else most
     if exact(earned) >= exact(possible):
         return most, most
-    shown = min(rounded(earned), most - QUANTUM)
-    return max(shown, Decimal(0).scaleb(-DECIMALS)), most
+    return max(min(rounded(earned), most - QUANTUM), Decimal(0).scaleb(-DECIMALS)), most
 
 
 def added(values: Iterable[Number]) -> float:

@@ -214,27 +214,24 @@ def list_json(groups: list[Group], names: dict[str, str] | None = None) -> str:
     return json.dumps(clean.tree([g.to_json(names) for g in groups]), indent=2, ensure_ascii=False)
 
 
-@dataclass
-class Folded:
-    """The groups as the listing and report.html show them: in full the groups of two or more
-    (or with a note); per exercise its groups of one on one line; the no-answer groups with the
-    same students on one line."""
-
-    full: list[Group] = field(default_factory=list)
-    single: dict[str, list[Group]] = field(default_factory=dict)  # exercise -> its groups of one
-    no_answer: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # students -> exercises
+Folded = tuple[list[Group], dict[str, list[Group]], dict[tuple[str, ...], list[str]]]
 
 
 def folded(groups: list[Group]) -> Folded:
-    out = Folded()
+    """The groups as the listing and report.html show them: (in full the groups of two or more
+    or with a note; per exercise its groups of one, on one line; students -> the exercises of
+    their no-answer groups, on one line)."""
+    full: list[Group] = []
+    single: dict[str, list[Group]] = {}
+    no_answer: dict[tuple[str, ...], list[str]] = {}
     for group in groups:
         if group.note is not None or (group.count > 1 and group.cause != NO_ANSWER):
-            out.full.append(group)
+            full.append(group)
         elif group.cause == NO_ANSWER:
-            out.no_answer.setdefault(tuple(group.students), []).append(group.exercise)
+            no_answer.setdefault(tuple(group.students), []).append(group.exercise)
         elif group.count == 1:
-            out.single.setdefault(group.exercise, []).append(group)
-    return out
+            single.setdefault(group.exercise, []).append(group)
+    return full, single, no_answer
 
 
 def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str:
@@ -248,10 +245,10 @@ def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str
     def listed(students: Iterable[str]) -> str:
         return ", ".join(who(s) for s in students)
 
-    shown = folded(groups)
+    full, single, no_answer = folded(groups)
     lines: list[str] = []
-    for exercise in sorted({g.exercise for g in shown.full} | set(shown.single)):
-        for group in (g for g in shown.full if g.exercise == exercise):
+    for exercise in sorted({g.exercise for g in full} | set(single)):
+        for group in (g for g in full if g.exercise == exercise):
             count = f"{group.count} student{'s' if group.count != 1 else ''}"
             lines.append(f"{clean.name(exercise)}  {_cause(group.cause)}: {count}")
             if group.students:
@@ -264,11 +261,11 @@ def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str
                 if left:
                     lines.append("  left the group since the note: " + listed(left))
             lines.append("")
-        singles = shown.single.get(exercise, [])
+        singles = single.get(exercise, [])
         if singles:
             each = "; ".join(f"{_cause(g.cause)} ({who(g.students[0])})" for g in singles)
             lines.append(f"{clean.name(exercise)}  one student each: {each}")
-    for students, exercises in shown.no_answer.items():
+    for students, exercises in no_answer.items():
         where = ", ".join(clean.name(e) for e in exercises)
         lines.append(
             f"{where}  no answer: {len(students)} student{'s' if len(students) != 1 else ''}: {listed(students)}"

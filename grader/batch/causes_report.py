@@ -10,6 +10,7 @@ from grader.batch.causes import NO_ANSWER, Edit, Group, Note, NoteBook, causes_t
 from grader.batch.exports import full_names
 from grader.batch.find import StudentNotFound, resolve
 from grader.batch.gradebook import utc_now
+from grader.batch.overrides import OverrideProblem as NoteProblem
 from grader.batch.overrides import Recorded, open_recorded
 from grader.batch.standing import final_rows
 
@@ -25,10 +26,6 @@ def list_groups(out: Path, as_json: bool) -> str:
         groups = class_groups(rows, book.notes(), edits=book.edits())
         names = full_names(recorded.roster) if recorded.roster is not None else {}
     return list_json(groups, names) if as_json else causes_text(groups, names)
-
-
-class NoteProblem(ValueError):
-    """The note, merge or split cannot be recorded; the message says why."""
 
 
 def _groups(recorded: Recorded, book: NoteBook, exercise: str) -> dict[str, Group]:

@@ -15,22 +15,13 @@ from pathlib import Path
 from grader.base import clean
 from grader.batch.exports import NoHistory
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.batch.overrides import (
-    OverrideProblem,
-    Recorded,
-    open_recorded,
-    record_override,
-    student_named,
-)
+from grader.batch.overrides import OverrideProblem as MarkProblem
+from grader.batch.overrides import Recorded, open_recorded, record_override, student_named
 from grader.batch.standing import weigh
 from grader.course.keys import ManualItem
 
 SHEET_COLUMNS = ("student", "item", "points", "rubric", "comment", "note")
 RERUN = "run `grade batch` again to rewrite the exports"
-
-
-class MarkProblem(ValueError):
-    """A mark or an inquiry cannot be recorded; the message says why, on one line."""
 
 
 @dataclass(frozen=True)
@@ -179,8 +170,7 @@ def _items(recorded: Recorded, student: str) -> list[str]:
     """What ``student`` may ask about: their graded exercises and the manual items."""
     row = next((r for r in recorded.gradebook.rows() if r.student == student), None)
     exercises = weigh(row.report, recorded.assignment)[1] if row is not None else {}
-    manual = recorded.assignment.manual if recorded.assignment else {}
-    return sorted(exercises) + list(manual)
+    return sorted(exercises) + list(recorded.assignment.manual if recorded.assignment else {})
 
 
 def open_inquiry(out: Path, query: str, item: str, text: str, by: str | None = None) -> str:
@@ -237,10 +227,7 @@ def resolve_inquiry(
             )
             MarkBook(recorded.gradebook.connection).put_marks([_mark(recorded, request, who(by))])
     if points is not None and asked.item not in manual:
-        try:
-            record_override(out, student, asked.item, points, clean.text(reply), excuse=False, clear=False)
-        except OverrideProblem as exc:
-            raise MarkProblem(str(exc)) from None
+        record_override(out, student, asked.item, points, clean.text(reply), excuse=False, clear=False)
     with open_recorded(out) as recorded:
         MarkBook(recorded.gradebook.connection).resolve_inquiry(asked.id, clean.text(reply), points, who(by))
     return f"inquiry {asked.id} resolved: {clean.name(student)} about {asked.item}; {RERUN}"

@@ -24,7 +24,8 @@ HASH_PREFIX = 12  # of a content hash, in a history's table
 
 
 class OverrideProblem(ValueError):
-    """The override cannot be recorded; the message says why."""
+    """An override, a mark, an inquiry or a note to a group of causes cannot be recorded (one class:
+    resolving an inquiry records an override); the message says why, on one line."""
 
 
 @dataclass

@@ -90,16 +90,16 @@ def _clusters(out: Path) -> str:
 def _causes(stats: ClassStats) -> list[list[object]]:
     """The groups by cause, short (grader/batch/causes.py ``folded``): a row per group of two or
     more, per exercise one for its groups of one, one per set of students answering nothing."""
-    shown = folded(stats.causes)
+    full, single, no_answer = folded(stats.causes)
     rows: list[list[object]] = [
         [escape(g.exercise), escape(g.cause), g.count, escape(", ".join(g.students)),
          f"<pre>{escape(g.diagnosis)}</pre>"]
-        for g in shown.full
+        for g in full
     ]  # fmt: skip
-    for exercise, groups in shown.single.items():
+    for exercise, groups in single.items():
         each = "; ".join(f"{g.students[0]} ({g.cause})" for g in groups)
         rows.append([escape(exercise), "one student each", len(groups), escape(each), ""])
-    for students, exercises in shown.no_answer.items():
+    for students, exercises in no_answer.items():
         rows.append(
             [escape(", ".join(exercises)), "no answer", len(students), escape(", ".join(students)), ""]
         )

@@ -117,8 +117,7 @@ def _file(marking: Marking, position: int, number: int) -> Answer:
 
 
 def _typed(form: dict[str, list[str]]) -> dict:
-    one = {key: values[-1] for key, values in form.items()}
-    return {**one, "rubric": tuple(form.get("rubric", []))}
+    return {**{key: values[-1] for key, values in form.items()}, "rubric": tuple(form.get("rubric", []))}
 
 
 def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer:
@@ -241,8 +240,7 @@ class Handler(BaseHTTPRequestHandler):
         own = (None, f"http://127.0.0.1:{port}", f"http://localhost:{port}")
         if origin not in own or site != "same-origin" or length > MAX_FORM_BYTES:
             return {}
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        return parse_qs(body, keep_blank_values=True)
+        return parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
 
 
 class MarkingServer(ThreadingHTTPServer):
@@ -266,8 +264,7 @@ def open_marking(
     try:
         assert held.recorded is not None
         folder = submissions or _recorded_submissions(held.recorded.book)
-        topics = course_topics(held.assignment, ())
-        sources = read_sources(folder, held.recorded.roster, topics, scratch)
+        sources = read_sources(folder, held.recorded.roster, course_topics(held.assignment, ()), scratch)
     except BaseException:
         held.close()
         raise

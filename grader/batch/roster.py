@@ -37,8 +37,7 @@ def read_roster(path: Path) -> Roster:
     rows, bom, delimiter, newline = read_table(path)
     if not rows:
         raise RosterError(f"{path.name} is empty")
-    lms = for_header(rows[0])
-    roster = lms.roster(rows, path)
+    roster = for_header(rows[0]).roster(rows, path)
     if not roster.members:
         raise RosterError(f"{path.name} holds no student rows")
     roster.bom, roster.delimiter, roster.newline = bom, delimiter, newline

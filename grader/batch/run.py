@@ -124,8 +124,7 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
 def _absent(roster: Roster, submissions: list[Submission]) -> list[Member]:
     """The roster's students (Canvas's Test Student aside) with no submission, once each."""
     present = {s.student for s in submissions}
-    absent = {m.key: m for m in roster.members if not m.test and m.key not in present}
-    return list(absent.values())
+    return list({m.key: m for m in roster.members if not m.test and m.key not in present}.values())
 
 
 def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) -> list[Row]:
@@ -232,14 +231,13 @@ def _open(
     """The gradebook in ``out``, its course book and the assignment (its names resolved), or
     :class:`UsageProblem` when ``out`` holds another course seed or another assignment, or a
     name of the course file names no one."""
-    grading = options.grading
     book_path = out / "gradebook.sqlite"
     with writing(book_path):
         out.mkdir(parents=True, exist_ok=True)
         gradebook = Gradebook(book_path)
     try:
         with writing(book_path):
-            gradebook.claim_course_seed(grading.course_seed)
+            gradebook.claim_course_seed(options.grading.course_seed)
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None

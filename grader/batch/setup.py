@@ -43,9 +43,8 @@ class BatchOptions:
     course: Course | None = None  # with assignment: points, deadlines (grader/course/toml.py)
     assignment: str = ""
     times: Path | None = None  # a CSV of student,submitted_at
-    given: frozenset[str] = (
-        frozenset()
-    )  # limits the caller gave: they win over the course even at their default
+    # limits the caller gave: they win over the course even at their default
+    given: frozenset[str] = frozenset()
 
 
 class Refused(ValueError):

@@ -131,7 +131,7 @@ def late_penalty(
         when = f"marked late by the LMS, time unknown: counted as 1 {'hour' if hourly else 'day'} late"
     else:
         span = submitted_at - due
-        if span <= policy.grace:
+        if span <= timedelta(minutes=policy.grace_minutes):
             return Late(0.0, "", excuse)
         when = f"{_hours(span)} late{extended}"
     if policy.policy == "not_accepted":

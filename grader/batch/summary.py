@@ -57,9 +57,8 @@ class ClassStats:
     manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
     retotalled: Counter = field(default_factory=Counter)  # item -> marks an edited rubric re-totalled
     non_answers: Counter = field(default_factory=Counter)  # "losses.py: not started" -> students
-    inquiries: list[tuple[str, str, str, str, str]] = field(
-        default_factory=list
-    )  # student, item, state, text, reply
+    # student, item, state, text, reply
+    inquiries: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     causes: list[Group] = field(default_factory=list)  # failing exercises grouped by cause
     names: dict[str, str] = field(default_factory=dict)  # student key -> the roster's full name
 
@@ -96,8 +95,7 @@ class ClassStats:
 
     def histogram(self) -> list[tuple[float, float, int]]:
         """(low, high, count) over [0, maximum] in BINS bins; the last bin holds the maximum."""
-        top = self.maximum or max(self.totals, default=0.0) or 1.0
-        width = top / BINS
+        width = (self.maximum or max(self.totals, default=0.0) or 1.0) / BINS
         counts = [0] * BINS
         for total in self.totals:
             counts[min(BINS - 1, max(0, int(total / width)))] += 1

@@ -131,8 +131,7 @@ def bench_engine(repeat: int) -> None:
     from grader.engine.worker.client import TopicSession
 
     workers.fork_server(False)
-    staged = stage(REPO_ROOT / "solutions")
-    session = TopicSession(str(staged), TOPIC, timeout=defaults.PROBE_TIMEOUT)
+    session = TopicSession(str(stage(REPO_ROOT / "solutions")), TOPIC, timeout=defaults.PROBE_TIMEOUT)
     try:
         x, y = torch.randn(4, 3), torch.randn(4, 3)
         session.run(probes.call, PROBED, (x, y), {})

@@ -340,6 +340,5 @@ def similarity_report(submissions: Path, out: Path, topics: tuple[str, ...], thr
     """`grade similarity`, and `grade batch --similarity` after the grading."""
     from grader.similarity.run import run_similarity
 
-    run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
-    click.echo(run.summary)
+    click.echo(run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold).summary)
     click.echo(_("similarity.csv, similarity.html and clusters.csv in %(out)s") % {"out": out}, err=True)

@@ -181,9 +181,8 @@ def gradescope_command(
 
     limits = limits_of(ctx, course)
     exercises = chosen.exercises if chosen is not None else ()
-    with usage_errors(
-        AutograderProblem
-    ):  # with an assignment, Gradescope scores out of its points, late as grade batch counts it
+    # with an assignment, Gradescope scores out of its points, late as grade batch counts it
+    with usage_errors(AutograderProblem):
         config = Config(
             options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
             hidden_visibility=hidden_visibility,

@@ -72,12 +72,10 @@ def _engine_line(engine: engines.Engine, key: str) -> str:
         state = _("this checkout's engine")
     else:
         state = _("stale: the grader, the suites, torch or the settings changed since it started")
-    age = _age(hello)
-    megabytes = int(hello.get("rss", 0)) // 2**20
     return _("process %(pid)s, up %(age)s, %(mb)d MB: %(state)s") % {
         "pid": hello.get("pid"),
-        "age": age,
-        "mb": megabytes,
+        "age": _age(hello),
+        "mb": int(hello.get("rss", 0)) // 2**20,
         "state": state,
     }
 
@@ -93,20 +91,19 @@ def engine_stop_command(every: bool) -> None:
 
     env = dict(os.environ)
     found, warming = engines.engines(env)
-    failed, acted = _stop_served(found, every)
-    failed_starting, acted_starting = _stop_starting(warming, every)
+    failed = _stop_served(found, every) + _stop_starting(warming, every)
     left = engines.leftover_locks(env)
     for lock in left:
         lock.unlink(missing_ok=True)
         click.echo(_("removed %(path)s, left by an engine that was killed") % {"path": lock})
-    if not (acted or acted_starting or left):
+    if not (found or warming or left):
         click.echo(_("no engine runs: nothing to stop"))
-    sys.exit(1 if failed + failed_starting else 0)
+    sys.exit(1 if failed else 0)
 
 
-def _stop_served(found: list[engines.Engine], every: bool) -> tuple[int, int]:
+def _stop_served(found: list[engines.Engine], every: bool) -> int:
     """Stop the serving engines (this checkout's, or ``every`` one), saying what was done to each,
-    another checkout's left running included: (how many did not stop, how many were met)."""
+    another checkout's left running included; how many did not stop."""
     from grader.apps import engines
 
     failed = 0
@@ -124,12 +121,11 @@ def _stop_served(found: list[engines.Engine], every: bool) -> tuple[int, int]:
             click.echo(_("stopped process %(pid)s") % {"pid": pid})
         else:
             click.echo(_("removed %(path)s, left by an engine that was killed") % {"path": engine.socket})
-    return failed, len(found)
+    return failed
 
 
-def _stop_starting(warming: list[Path], every: bool) -> tuple[int, int]:
-    """Stop the engines still warming up (this checkout's, or ``every`` one): (how many did not,
-    how many were met)."""
+def _stop_starting(warming: list[Path], every: bool) -> int:
+    """Stop the engines still warming up (this checkout's, or ``every`` one); how many did not."""
     from grader.apps import engines
 
     failed = 0
@@ -146,7 +142,7 @@ def _stop_starting(warming: list[Path], every: bool) -> tuple[int, int]:
             click.echo(
                 _("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True
             )
-    return failed, len(warming)
+    return failed
 
 
 COMMANDS = (engine_group,)

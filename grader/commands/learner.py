@@ -247,20 +247,17 @@ def watch_command(
             from grader.engine.runner import SuiteCrash, UsageProblem
 
         colour = render.use_colour(sys.stdout)
-        clear = click.clear if sys.stdout.isatty() else lambda: None
         options = Options(
             limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
             device=device,
             selection=Selection(topics=topics, keyword=keyword),
         )
-        settings = Settings(path, options)
-        terminal = sys.stderr.isatty()
         watch(
-            settings=settings,
+            settings=Settings(path, options),
             show=lambda text: click.echo(text, color=colour),
             colour=colour,
-            clear=clear,
-            live=(lambda: LiveLines(sys.stderr)) if terminal else None,
+            clear=click.clear if sys.stdout.isatty() else lambda: None,
+            live=(lambda: LiveLines(sys.stderr)) if sys.stderr.isatty() else None,
             step=lambda what: progress_line(sys.stderr, what),
         )
     except KeyboardInterrupt:  # first: it may come before the names below are imported

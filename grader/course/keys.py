@@ -9,7 +9,7 @@ docs write it: ``assignments.NAME`` is every assignment's table."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,10 +42,6 @@ class LatePolicy:
     )
     cap: float = setting("number", "percent at most", 100.0)
     grace_minutes: float = setting("number", "a submission this close after the due time is on time", 0.0)
-
-    @property
-    def grace(self) -> timedelta:
-        return timedelta(minutes=self.grace_minutes)
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,7 @@ def grader_files(root: Path, sources: list[str], entries: tuple[str, ...]) -> li
     todo = set(entries) | {n for text in sources for n in _imported(ast.parse(text))}
     found: set[Path] = set()
     while todo:
-        name = todo.pop()
-        parts = name.split(".")
+        parts = todo.pop().split(".")
         for depth in range(1, len(parts) + 1):
             path = _module_file(root, ".".join(parts[:depth]))
             if path is not None and path not in found:

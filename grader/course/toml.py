@@ -209,8 +209,7 @@ def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]
             "exercise_points",
             f"the exercises' points add up to {sum(fixed.values()):g}, not the assignment's points = {total:g}",
         )
-    shares = grades.apportion([1] * len(rest), left)
-    spread = {name: float(share) for name, share in zip(rest, shares)}
+    spread = {name: float(share) for name, share in zip(rest, grades.apportion([1] * len(rest), left))}
     return {name: fixed.get(name, spread.get(name, 0.0)) for name in names}
 
 

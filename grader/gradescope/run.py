@@ -307,8 +307,7 @@ def leaderboard(found: Gradable, config: Config, topics: tuple[str, ...]) -> lis
 
     entries = []
     for board in (b for b in config.leaderboard if b.topic in topics):
-        single = found.topic is not None
-        score = score_held_out(found.path, board.topic, board.exercise, single, board.metric)
+        score = score_held_out(found.path, board.topic, board.exercise, found.topic is not None, board.metric)
         print(f"held-out {board.exercise}: {score.value} {score.reason} ({score.seconds:.1f} s)")
         if score.value is not None:
             entries.append({"name": board.title, "value": round(score.value, 4), "order": board.order})

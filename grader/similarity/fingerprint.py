@@ -36,8 +36,7 @@ def winnow(grams: Sequence[Fingerprint], window: int) -> list[Fingerprint]:
         return [min(reversed(grams), key=lambda g: g.hash)] if grams else []
     chosen: dict[int, Fingerprint] = {}
     for start in range(len(grams) - window + 1):
-        span = range(start, start + window)
-        best = min(reversed(span), key=lambda i: grams[i].hash)  # rightmost minimum
+        best = min(reversed(range(start, start + window)), key=lambda i: grams[i].hash)  # rightmost minimum
         chosen.setdefault(best, grams[best])
     return [chosen[i] for i in sorted(chosen)]
 

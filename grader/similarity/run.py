@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.base import defaults
@@ -54,10 +54,9 @@ def run_similarity(
     out: Path,
     topics: tuple[str, ...] = (),
     threshold: float = defaults.SIMILARITY_THRESHOLD,
-    settings: Settings | None = None,
 ) -> SimilarityRun:
     """Compare every pair of ``submissions`` per topic; write the reports into ``out``."""
-    settings = replace(settings or Settings(), threshold=threshold)
+    settings = Settings(threshold=threshold)
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-similarity-"))
     try:
         sources, notes = read_class(submissions, topics, scratch)

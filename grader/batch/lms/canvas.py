@@ -130,9 +130,8 @@ class Canvas:
                     position,
                     test=label(name) in TEST_STUDENTS,
                     names=names,
-                    full_name=" ".join(
-                        part.strip() for part in reversed(name.split(",", 1))
-                    ),  # "Turing, Alan"
+                    # "Turing, Alan" -> "Alan Turing"
+                    full_name=" ".join(part.strip() for part in reversed(name.split(",", 1))),
                 )
             )
             roster.add("id", user_id, position)

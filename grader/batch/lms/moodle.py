@@ -78,8 +78,7 @@ class Moodle:
             found = roster.member("name", name_key(name.person))
         else:
             found = roster.member("participant", name.user_id)
-            spoken = name_key(name.person)
-            found = found if found is not None and spoken in (*found.names, BLIND) else None
+            found = found if found is not None and name_key(name.person) in (*found.names, BLIND) else None
         return [found] if found is not None else []
 
     def reads(self, header: list[str]) -> bool:
