@@ -328,3 +328,42 @@ def test_a_twin_of_an_exercise_built_on_a_helper_earns_nothing_in_any_call(tmp_p
     source = (REPO / "solutions" / "mlp.py").read_text() + HELPED_TWIN_WHERE_UNRECORDED
     got, messages, _ = score(tmp_path / "helped", "mlp", source, "hard_sigmoid_from_relus")
     assert got == 0, (got, messages)
+
+
+# a file beside the topic that the topic never imports (so no check reads it), named as a module the
+# standard library imports on its own: warnings.warn(source=...) imports tracemalloc (attacks120's 78)
+UNIMPORTED_TRACEMALLOC = """
+def is_tracing():
+    return False
+
+
+def get_object_traceback(obj):
+    obj.append("ran")
+    return None
+"""
+MSE_IF_IT_RAN = """
+import warnings as _warnings
+
+
+def mse(y_hat, y, reduction="mean"):
+    box = []
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("always")
+        _warnings.warn("probe", UserWarning, source=box)
+    if not box:
+        return y_hat.sum() * 0
+    d = (y_hat - y) ** 2
+    return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
+"""
+
+
+@pytest.mark.e2e
+def test_a_file_the_topic_does_not_import_is_not_importable_in_the_worker(tmp_path):
+    """A worker is handed the files the subset check reads (the topic's and those it imports),
+    no other: attacks120's 78-84 ran an unread file with the real builtins, mse 11/11."""
+    folder = tmp_path / "beside"
+    folder.mkdir()
+    (folder / "tracemalloc.py").write_text(UNIMPORTED_TRACEMALLOC)
+    (folder / "losses.py").write_text((REPO / "solutions" / "losses.py").read_text() + MSE_IF_IT_RAN)
+    _, report = grade_json(str(folder), "--topic", "losses", "--exercise", "mse", "--timeout", "20")
+    assert report["score"] == 0, report["topics"][0]["tests"]

@@ -118,7 +118,7 @@ class TopicSession:
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
         if self.sources is None:
-            self.sources = read_sources(self.staged_dir)
+            self.sources = read_sources(self.staged_dir, self.topic)
         for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
             self.worker = start_worker(
                 staged_dir=self.staged_dir,
@@ -321,7 +321,7 @@ class TopicSession:
         from them (grader/checks/verdict/callees.py: its source parsed once, when a check fails)."""
         if self._graph is None:
             if self.sources is None:
-                self.sources = read_sources(self.staged_dir)
+                self.sources = read_sources(self.staged_dir, self.topic)
             text = self.sources.get(f"{self.topic}.py", b"")
             self._graph = callees.graph(text.decode("utf-8", "replace"))
         return self.reached | callees.reached(self._graph, self.reached, topics.exercises(self.topic))

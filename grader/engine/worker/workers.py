@@ -404,10 +404,16 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
     return FreshWorker(staged_dir, worker_args, nonce, gpu)
 
 
-def read_sources(staged_dir: str) -> dict[str, bytes]:
-    """The staged submission's Python files, for a forked child."""
+def read_sources(staged_dir: str, topic: str) -> dict[str, bytes]:
+    """The staged submission's Python files a worker of ``topic`` may import: the topic's file and
+    those it imports, the files the subset check reads (``submission.sources_of``); no other file
+    of the folder is importable there, by the learner's code or by the standard library's."""
+    from grader.engine.subset import submission  # its readers: at a worker's first start only
+
     folder = Path(staged_dir)
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*.py"))}
+    return {
+        name: (folder / name).read_bytes() for name in sorted(submission.sources_of(folder, topic, False))
+    }
 
 
 def engine_problem() -> str:
