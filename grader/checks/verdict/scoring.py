@@ -282,11 +282,11 @@ def make_result(
     output: str = "",
     clause: str = "",
     cause: str = "",
-    place: Place | None = None,
+    place: dict[str, Any] | None = None,
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it; an open check keeps
-    where its failure arose (``place``)."""
-    place = place if place is not None and status not in ("passed", "skipped") else Place()
+    where its failure arose (``place``: :class:`TestResult`'s ``blame``, ``stub``, ``form``, ``calls``)."""
+    place = place if place is not None and status not in ("passed", "skipped") else {}
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
     return TestResult(
@@ -302,18 +302,5 @@ def make_result(
         output=output,
         clause=clause,
         cause=cause if status in ("failed", "error") else "",
-        blame=place.blame,
-        stub=place.stub,
-        form=place.form,
-        calls=place.calls,
+        **place,
     )
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a check's failure arose (:class:`TestResult`'s ``blame``, ``stub``, ``form``, ``calls``)."""
-
-    blame: str = ""
-    stub: str = ""
-    form: bool = False
-    calls: tuple[str, ...] = ()
