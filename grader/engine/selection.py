@@ -117,8 +117,7 @@ def preflight(
 
 def choice(exercises: tuple[str, ...], keyword: str) -> str:
     """The options that restrict a run to some checks, as typed ('' when every check counts)."""
-    parts = [f"--exercise {name}" for name in exercises]
-    return " ".join(parts + ([f"-k {keyword!r}"] if keyword else []))
+    return " ".join([f"--exercise {name}" for name in exercises] + ([f"-k {keyword!r}"] if keyword else []))
 
 
 def describe(exercises: tuple[str, ...], keyword: str) -> str:

@@ -84,16 +84,14 @@ class TestResult:
     def from_json(cls, data: dict[str, Any]) -> TestResult:
         """The inverse of :meth:`to_json`, for results that crossed machines; checks every type."""
         fields = {name: data[name] for name in ("id", "kind", "status", "message")}
-        if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
-            raise ValueError(f"not a check result: {data!r:.200}")
         exercises, output = data.get("exercises", []), data.get("output", "")
-        if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
-            raise ValueError(f"not a check result: {data!r:.200}")
         clause, cause = data.get("clause", ""), data.get("cause", "")
         blame, stub, form = data.get("blame", ""), data.get("stub", ""), data.get("form", False)
         calls = data.get("calls", [])
         if (
-            not all(isinstance(v, str) for v in (output, clause, cause, blame, stub))
+            not all(isinstance(v, str) for v in (*fields.values(), output, clause, cause, blame, stub))
+            or fields["status"] not in STATUSES
+            or not (isinstance(exercises, list) and all(isinstance(e, str) for e in exercises))
             or not isinstance(form, bool)
             or not (isinstance(calls, list) and all(isinstance(c, str) for c in calls))
         ):
@@ -133,13 +131,12 @@ class TopicResult:
     @property
     def exercises(self) -> list[Exercise]:
         """Each exercise's points and diagnosis: the score is theirs, not the checks' sum."""
-        return self._in_course(judge([t.to_json() for t in self.tests], self.twin, called=self._called()))
+        return self._judged([t.to_json() for t in self.tests])
 
-    def _called(self) -> list[dict[str, Any]]:
-        return [t.to_json() for t in self.called]
-
-    def _in_course(self, exercises: list[Exercise]) -> list[Exercise]:
-        """The exercises with the course's points, where it gives them (an exercise it does not grade: 0/0)."""
+    def _judged(self, tests: list[dict[str, Any]]) -> list[Exercise]:
+        """The exercises judged from ``tests`` (the checks' JSON form), with the course's points
+        where it gives them (an exercise it does not grade: 0/0)."""
+        exercises = judge(tests, self.twin, called=[t.to_json() for t in self.called])
         if not self.course:
             return exercises
         points = {e.name: self.course.get(e.name, [0.0, 0.0, 0.0]) for e in exercises}
@@ -165,7 +162,7 @@ class TopicResult:
     def to_json(self) -> dict[str, Any]:
         tests = [t.to_json() for t in self.tests]
         # once: a report's and a row's totals read these
-        exercises = self._in_course(judge(tests, self.twin, called=self._called()))
+        exercises = self._judged(tests)
         out: dict[str, Any] = {
             "name": self.name,
             "score": grades.added(e.points for e in exercises),

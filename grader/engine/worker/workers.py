@@ -400,8 +400,7 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
             pass
         return child
     nonce = os.urandom(16)
-    worker_args = ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()]
-    return FreshWorker(staged_dir, worker_args, nonce, gpu)
+    return FreshWorker(staged_dir, ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()], nonce, gpu)
 
 
 def read_sources(staged_dir: str) -> dict[str, bytes]:
