@@ -1,13 +1,7 @@
-"""``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix.
-
-Each finding reuses the fact's one home: :func:`grader.engine.worker.sandbox._bubblewrap_status` and
-:func:`grader.engine.worker.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
-:func:`grader.engine.worker.sandbox.gpu_present` and :func:`grader.engine.worker.workers.fork_server`,
-the seal's declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names,
-the kernel's seccomp actions),
-``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
-seccomp filters' architecture) is reported, not failed.
-"""
+"""``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix; each
+finding from the fact's one home, as docs/architecture.md's ``grade doctor`` says, and the seal's
+declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names, the kernel's
+seccomp actions)."""
 
 from __future__ import annotations
 
