@@ -248,8 +248,7 @@ def untouched_stub(task: Task) -> bool:
 
 def longest_first(task: Task) -> int:
     """A task's place when its topics are handed out longest first (a topic not measured: last)."""
-    order = LONGEST_FIRST
-    return order.index(task.topic) if task.topic in order else len(order)
+    return LONGEST_FIRST.index(task.topic) if task.topic in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 def prepare_engine(device: str, tasks: list[Task]) -> None:

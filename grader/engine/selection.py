@@ -1,9 +1,5 @@
-"""What a grading run selects (topics, exercises, ``-k``), decided before torch is imported.
-
-Every check here reads files and parses text only, so that a mistyped path, topic, exercise or
-expression answers at once (``grade`` calls :func:`preflight` before starting the engine) and the
-runner repeats the same decisions when it grades.
-"""
+"""What a grading run selects (topics, exercises, ``-k``), decided before torch is imported (files
+read and text parsed only: docs/architecture.md, "Selection before imports")."""
 
 from __future__ import annotations
 

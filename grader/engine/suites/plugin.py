@@ -1,11 +1,7 @@
-"""The pytest plugin behind every topic suite (docs/engine.md, "The plugin receives an object").
-
-Suites mark each test with :func:`grader.checks.judging.mark.check` and use two fixtures, ``sub``
-(the :class:`TopicSession` for their topic) and ``device``, which :class:`GradingPlugin` provides
-from the :class:`Run` it is handed. :class:`Collector` turns each test's outcome into a status of
-the contract with a message that teaches. A hand run (``pytest -c tests/suites/pytest.ini
-tests/suites --submission=solutions/``) goes through :mod:`grader.engine.suites.hand_run`.
-"""
+"""The pytest plugin behind every topic suite (docs/engine.md, "The plugin receives an object"):
+the ``sub`` and ``device`` fixtures :class:`GradingPlugin` provides from the :class:`Run` it is
+handed, and the :class:`Collector` that turns each test's outcome into a status of the contract
+with a message that teaches."""
 
 from __future__ import annotations
 
