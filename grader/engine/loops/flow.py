@@ -206,9 +206,6 @@ class Flow:
     def returns(self, f: Func, value: Carried) -> None:
         self.write(("ret", f.key), value)
 
-    def is_entry(self, f: Func) -> bool:
-        return f.key in self.entries
-
     # what the exercise reached
 
     def enter(

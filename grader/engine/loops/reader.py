@@ -97,7 +97,7 @@ class Reader(Calls):
     def returned(self, value: Carried) -> None:
         if self.f is not None:
             self.flow.returns(self.f, value)
-            if value.item and self.flow.is_entry(self.f):
+            if value.item and self.f.key in self.flow.entries:
                 self.flow.found(self.f, self.file, value.item, ".item()")
 
     # statements
