@@ -279,11 +279,9 @@ def ctrl_c_deferred() -> Iterator[None]:
 
 
 def collect_before_fork(tasks: list[Task]) -> None:
-    """Configure and collect, before the pool forks, each suite that several tasks run (a
-    class): every grading process starts with it, where each collected it again (~0.1 s of CPU
-    a process and a topic). A suite of one task (``grade solutions/``) is still collected by its
-    grading process, beside the others'. A suite that breaks is left to the grading process,
-    which reports it as its task's crash."""
+    """Configure and collect, before the pool forks, each suite that several tasks run (a class:
+    docs/engine.md's GraderPool step; ~0.1 s of CPU a process and a topic). A suite that breaks is
+    left to the grading process, which reports it as its task's crash."""
     from grader.engine.suites import collected as suites
 
     runs = Counter((t.topic, t.options.limits.timeout) for t in tasks)
