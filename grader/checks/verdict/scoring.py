@@ -27,6 +27,11 @@ KINDS = ("shape", "gradient", "convergence", "device")
 CLAUSES = (N_("dtype"), N_("device"), N_("inputs"), N_("twin"), N_("vectorised"), N_("side effects"))
 
 
+# A check's JSON form: these fields first, its visibility and exercises, then each optional one where set
+FIELDS = ("id", "kind", "status", "points", "max_points", "message")
+OPTIONAL = ("output", "clause", "cause", "blame", "stub", "form")
+
+
 @dataclass
 class TestResult:
     id: str
@@ -56,28 +61,13 @@ class TestResult:
     calls: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out = {
-            "id": self.id,
-            "kind": self.kind,
-            "status": self.status,
-            "points": self.points,
-            "max_points": self.max_points,
-            "message": self.message,
-            "visibility": "public" if self.public else "hidden",
-            "exercises": list(self.exercises),
-        }
+        """Its fields in :data:`FIELDS`' order, then the optional ones where set (a curve first)."""
+        out = {field: getattr(self, field) for field in FIELDS}
+        out |= {"visibility": "public" if self.public else "hidden", "exercises": list(self.exercises)}
         if self.curve is not None:
             out["curve"] = self.curve
-        optional = {
-            "output": self.output,
-            "clause": self.clause,
-            "cause": self.cause,
-            "blame": self.blame,
-            "stub": self.stub,
-            "form": self.form,
-            "calls": list(self.calls),
-        }
-        out.update((key, value) for key, value in optional.items() if value)
+        optional = {field: getattr(self, field) for field in OPTIONAL}
+        out.update((key, value) for key, value in {**optional, "calls": list(self.calls)}.items() if value)
         return out
 
     @classmethod
