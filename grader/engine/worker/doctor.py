@@ -110,16 +110,8 @@ def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
         return _(NO_SANDBOX) + _(" (on the grading machine: %(reason)s)") % {"reason": remote_reason}
     finding = bubblewrap()
     as_whom = _(" (it ran as an unprivileged uid)") if uid_dropped else ""
-    return (
-        _(NO_SANDBOX)
-        + as_whom
-        + _(". Why: %(item)s: %(detail)s. Fix: %(fix)s; then `grade doctor`")
-        % {
-            "item": finding.item,
-            "detail": _(finding.detail),
-            "fix": _(finding.fix),
-        }
-    )
+    why = {"item": finding.item, "detail": _(finding.detail), "fix": _(finding.fix)}
+    return _(NO_SANDBOX) + as_whom + _(". Why: %(item)s: %(detail)s. Fix: %(fix)s; then `grade doctor`") % why
 
 
 def user_namespaces() -> Finding:
