@@ -189,6 +189,10 @@ RELOADED = N_(
 )
 
 
+# The fields of a case the worker's walkers read (grader/checks/cases/battery_walks.py)
+WALKED = "kind name args kwargs noncontig forms device wrt seed ctor mode fill again".split()
+
+
 class Case(NamedTuple):
     """One input of a domain; its fields: docs/authors.md, "A domain: declare and Case, field by field"."""
 
@@ -217,21 +221,8 @@ class Case(NamedTuple):
     hint: str = ""  # the case's own hint where its dimension's would name another mechanism
 
     def plain(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "args": self.args,
-            "kwargs": self.kwargs,
-            "noncontig": self.noncontig,
-            "forms": self.forms,
-            "device": self.device,
-            "wrt": self.wrt,
-            "seed": self.seed,
-            "ctor": self.ctor,
-            "mode": self.mode,
-            "fill": self.fill,
-            "again": self.again,
-        }
+        """The fields the worker's walkers read (:data:`WALKED`, in its order)."""
+        return {field: getattr(self, field) for field in WALKED}
 
     def label(self) -> str:
         return f"{self.name} {self.note}".strip()

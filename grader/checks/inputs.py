@@ -33,8 +33,7 @@ def current() -> int:
 
 def _mix(*parts: object) -> int:
     """A 63-bit number fixed by ``parts`` (a torch seed)."""
-    digest = hashlib.sha256(repr(parts).encode()).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+    return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], "big") >> 1
 
 
 def seed(k: int) -> int:
@@ -55,8 +54,7 @@ def seed_among(k: int, measured: Sequence[int] = MEASURED_SEEDS) -> int:
         raise ValueError(f"seed {k} is not among the measured seeds {list(measured)}")
     if _variant == 0:
         return k
-    order = sorted(measured, key=lambda s: _mix(_variant, "among", s))
-    return order[list(measured).index(k)]
+    return sorted(measured, key=lambda s: _mix(_variant, "among", s))[list(measured).index(k)]
 
 
 def size(k: int, fixed: int, low: int, high: int) -> int:

@@ -63,11 +63,9 @@ def calls_each(mod: Any, name: str, cases: Sequence[Case], seed: int, off: Seque
 
 def each_call(sub: Any, name: str, cases: Sequence[Case], off: Sequence[str] | None = None) -> Iterator[Any]:
     """On the trusted side: for each (args, kwargs) in order, what ``sub.run(call, name, args,
-    kwargs)`` (or ``call_recorded`` with ``off``) gives, from one probe call for all of them
-    (a round trip costs both sides ~0.4 ms of CPU in a task). The case that raised there is run
-    again alone, and every later one too, so that it raises as its own call does; where the
-    probe call itself failed (a hang, a lost worker) every case is run alone, as if it had not
-    been tried. The calls are given the time and CPU of one call a case."""
+    kwargs)`` (or ``call_recorded`` with ``off``) gives, from one probe call for all of them, a
+    case that raised asked again alone as docs/checks.md says; the calls are given the time and
+    CPU of one call a case."""
     off = None if off is None else tuple(off)
     cases = [(tuple(args), dict(kwargs)) for args, kwargs in cases]
     batch = sub.attempt(calls_each, name, cases, 0, off, timeout=len(cases) * sub.timeout)

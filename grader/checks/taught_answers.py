@@ -64,8 +64,7 @@ def _moved(value: Any, rtol: float, atol: float, generator: torch.Generator) -> 
         moved = torch.where(up.isfinite(), up, down)  # never moved off the dtype's range
         return torch.where(exact.isfinite(), moved, value)
     if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
-        tensor = _moved(torch.tensor(value, dtype=torch.float64), rtol, atol, generator)
-        return float(tensor)
+        return float(_moved(torch.tensor(value, dtype=torch.float64), rtol, atol, generator))
     if isinstance(value, (list, tuple)):
         return type(value)(_moved(v, rtol, atol, generator) for v in value)
     if isinstance(value, dict):

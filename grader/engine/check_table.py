@@ -102,8 +102,7 @@ def cached(topic: str) -> list[Row] | None:
     if digest is None:
         return None
     try:
-        data = json.loads(_file(topic, digest).read_text(encoding="utf-8"))
-        return [_row(entry) for entry in data["rows"]]
+        return [_row(entry) for entry in json.loads(_file(topic, digest).read_text(encoding="utf-8"))["rows"]]
     except (OSError, ValueError, TypeError, KeyError):
         return None
 

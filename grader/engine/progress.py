@@ -1,12 +1,7 @@
 """Progress of a grading run: a live line per topic on a terminal (queued, grading with the
-check in flight and its elapsed time, done with its score).
-
-Grading processes are forked (:mod:`grader.engine.worker.pool`), so the check in flight is announced on a
-pipe made before they fork: :func:`announce` (called by the pytest plugin) writes one short
-line per check, and a thread of the ``grade`` process reads them. Nothing from submitted code
-travels here: topic and check names come from the suites. Without a listener, announcing
-costs nothing.
-"""
+check in flight and its elapsed time, done with its score). How the check in flight crosses from
+the forked grading processes: docs/architecture.md's Progress. Nothing from submitted code travels
+here: topic and check names come from the suites."""
 
 from __future__ import annotations
 

@@ -106,16 +106,16 @@ class Symbol:
     attribute: str
 
 
-def _in(module: str, *path: str) -> Callable[[pytest.Item], object]:
-    """The owner ``module.path...``, looked up when checked (a planted rename is seen)."""
+def _at(module: str, *path: str) -> Symbol:
+    """The name ``module.path...``, its owner looked up when checked (a planted rename is seen)."""
 
     def owner(item: pytest.Item) -> object:
         found: object = importlib.import_module(module)
-        for name in path:
+        for name in path[:-1]:
             found = getattr(found, name)
         return found
 
-    return owner
+    return Symbol(".".join((module, *path)), owner, path[-1])
 
 
 def _fixture_def(item: pytest.Item) -> object:
@@ -123,36 +123,30 @@ def _fixture_def(item: pytest.Item) -> object:
 
 
 SYMBOLS: tuple[Symbol, ...] = (
-    Symbol("_pytest.config._prepareconfig", _in("_pytest.config"), "_prepareconfig"),
-    Symbol("_pytest.config.Config._do_configure", _in("_pytest.config", "Config"), "_do_configure"),
-    Symbol("_pytest.main.Session", _in("_pytest.main"), "Session"),
-    Symbol("_pytest.main.Session.from_config", _in("_pytest.main", "Session"), "from_config"),
+    _at("_pytest.config", "_prepareconfig"),
+    _at("_pytest.config", "Config", "_do_configure"),
+    _at("_pytest.main", "Session"),
+    _at("_pytest.main", "Session", "from_config"),
     Symbol("_pytest.main.Session._setupstate", lambda item: item.session, "_setupstate"),
-    Symbol("_pytest.runner.SetupState.setup", _in("_pytest.runner", "SetupState"), "setup"),
-    Symbol("_pytest.runner.SetupState.teardown_exact", _in("_pytest.runner", "SetupState"), "teardown_exact"),
-    Symbol("_pytest.mark.KeywordMatcher", _in("_pytest.mark"), "KeywordMatcher"),
-    Symbol("_pytest.mark.KeywordMatcher.from_item", _in("_pytest.mark", "KeywordMatcher"), "from_item"),
-    Symbol("_pytest.mark.KeywordMatcher._names", _in("_pytest.mark", "KeywordMatcher"), "_names"),
-    Symbol("_pytest.mark.expression.Expression", _in("_pytest.mark.expression"), "Expression"),
-    Symbol(
-        "_pytest.mark.expression.Expression.compile", _in("_pytest.mark.expression", "Expression"), "compile"
-    ),
-    Symbol(
-        "_pytest.mark.expression.Expression.evaluate",
-        _in("_pytest.mark.expression", "Expression"),
-        "evaluate",
-    ),
-    Symbol("_pytest.python.DirectParamFixtureDef", _in("_pytest.python"), "DirectParamFixtureDef"),
+    _at("_pytest.runner", "SetupState", "setup"),
+    _at("_pytest.runner", "SetupState", "teardown_exact"),
+    _at("_pytest.mark", "KeywordMatcher"),
+    _at("_pytest.mark", "KeywordMatcher", "from_item"),
+    _at("_pytest.mark", "KeywordMatcher", "_names"),
+    _at("_pytest.mark.expression", "Expression"),
+    _at("_pytest.mark.expression", "Expression", "compile"),
+    _at("_pytest.mark.expression", "Expression", "evaluate"),
+    _at("_pytest.python", "DirectParamFixtureDef"),
     Symbol("_pytest.python.Function._fixtureinfo", lambda item: item, "_fixtureinfo"),
     Symbol("_pytest.python.Function._request", lambda item: item, "_request"),
-    Symbol("_pytest.python.Function._initrequest", _in("_pytest.python", "Function"), "_initrequest"),
+    _at("_pytest.python", "Function", "_initrequest"),
     Symbol(
         "_pytest.fixtures.FuncFixtureInfo.name2fixturedefs",
         lambda item: item._fixtureinfo,  # type: ignore[attr-defined]
         "name2fixturedefs",
     ),
     Symbol("_pytest.fixtures.FixtureDef.cached_result", _fixture_def, "cached_result"),
-    Symbol("pytest_timeout.timeout_sigalrm", _in("pytest_timeout"), "timeout_sigalrm"),
+    _at("pytest_timeout", "timeout_sigalrm"),
 )
 
 

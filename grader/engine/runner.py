@@ -171,7 +171,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
     if not tests and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests, called=called)
-    if untouched_stub(task) and stubs.topic_is_blank(task.path, task.topic, task.single_file):
+    if untouched_stub(task) and stubs.topic_is_stub(task.path, task.topic, task.single_file, blank_only=True):
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
@@ -185,9 +185,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
     )
     seconds = {**seconds, "reading": reading + time.monotonic() - started}
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
-        result.hidden = check_table.hidden_kinds(suite.rows, selection.exercises) or released_hidden(
-            task.topic, selection.exercises
-        )
+        result.hidden = hidden_of(suite.rows, task.topic, selection.exercises)
     if notebook is not None:
         notebooks.explain(result, notebook, [verdict.note()])
     else:
@@ -217,21 +215,23 @@ def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutc
     result = TopicResult(
         task.topic, check_table.not_started(task.topic, chosen, resolve_device(options.device))
     )
-    if stubs.topic_is_blank(task.path, task.topic, task.single_file):
+    if stubs.topic_is_stub(task.path, task.topic, task.single_file, blank_only=True):
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal)
     if selection.public_only:
-        result.hidden = check_table.hidden_kinds(rows, selection.exercises) or released_hidden(
-            task.topic, selection.exercises
-        )
+        result.hidden = hidden_of(rows, task.topic, selection.exercises)
     seconds = {"startup": 0.0, "probes": 0.0, "reading": time.monotonic() - started}
     return TopicOutcome(result, seconds, workers.engine_problem())
 
 
-def released_hidden(topic: str, exercises: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    """In a student release (whose suites hold no hidden check): what its marker says the hidden
-    suite judges per exercise and kind; nothing elsewhere."""
+def hidden_of(
+    rows: list[check_table.Row], topic: str, exercises: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """What the hidden suite judges per exercise and kind: its ``rows``' hidden checks, else, in a
+    student release (whose suites hold no hidden check), what its marker says; nothing elsewhere."""
+    if found := check_table.hidden_kinds(rows, exercises):
+        return found
     marker = suites_dir() / RELEASE_MARKER
     try:
         table = json.loads(marker.read_text()).get("hidden_kinds", {}).get(topic, {})
@@ -248,8 +248,7 @@ def untouched_stub(task: Task) -> bool:
 
 def longest_first(task: Task) -> int:
     """A task's place when its topics are handed out longest first (a topic not measured: last)."""
-    order = LONGEST_FIRST
-    return order.index(task.topic) if task.topic in order else len(order)
+    return LONGEST_FIRST.index(task.topic) if task.topic in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 def prepare_engine(device: str, tasks: list[Task]) -> None:
@@ -280,11 +279,9 @@ def ctrl_c_deferred() -> Iterator[None]:
 
 
 def collect_before_fork(tasks: list[Task]) -> None:
-    """Configure and collect, before the pool forks, each suite that several tasks run (a
-    class): every grading process starts with it, where each collected it again (~0.1 s of CPU
-    a process and a topic). A suite of one task (``grade solutions/``) is still collected by its
-    grading process, beside the others'. A suite that breaks is left to the grading process,
-    which reports it as its task's crash."""
+    """Configure and collect, before the pool forks, each suite that several tasks run (a class:
+    docs/engine.md's GraderPool step; ~0.1 s of CPU a process and a topic). A suite that breaks is
+    left to the grading process, which reports it as its task's crash."""
     from grader.engine.suites import collected as suites
 
     runs = Counter((t.topic, t.options.limits.timeout) for t in tasks)

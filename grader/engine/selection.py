@@ -1,9 +1,5 @@
-"""What a grading run selects (topics, exercises, ``-k``), decided before torch is imported.
-
-Every check here reads files and parses text only, so that a mistyped path, topic, exercise or
-expression answers at once (``grade`` calls :func:`preflight` before starting the engine) and the
-runner repeats the same decisions when it grades.
-"""
+"""What a grading run selects (topics, exercises, ``-k``), decided before torch is imported (files
+read and text parsed only: docs/architecture.md, "Selection before imports")."""
 
 from __future__ import annotations
 
@@ -117,8 +113,7 @@ def preflight(
 
 def choice(exercises: tuple[str, ...], keyword: str) -> str:
     """The options that restrict a run to some checks, as typed ('' when every check counts)."""
-    parts = [f"--exercise {name}" for name in exercises]
-    return " ".join(parts + ([f"-k {keyword!r}"] if keyword else []))
+    return " ".join([f"--exercise {name}" for name in exercises] + ([f"-k {keyword!r}"] if keyword else []))
 
 
 def describe(exercises: tuple[str, ...], keyword: str) -> str:

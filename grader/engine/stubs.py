@@ -155,17 +155,11 @@ def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[str | byte
     return (data if text is None else text), others
 
 
-def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
+def topic_is_stub(path: Path, topic: str, single_file: bool, blank_only: bool = False) -> bool:
     """``topic``'s file in the submission at ``path`` (a folder, or the file itself) is an
-    untouched stub, or blank (:func:`blank`). Notebooks always run."""
+    untouched stub (not with ``blank_only``), or blank (:func:`blank`). Notebooks always run."""
     found = _topic_source(path, topic, single_file)
-    return found is not None and (untouched(*found) or blank(found[0]))
-
-
-def topic_is_blank(path: Path, topic: str, single_file: bool) -> bool:
-    """``topic``'s file in the submission at ``path`` is :func:`blank`."""
-    found = _topic_source(path, topic, single_file)
-    return found is not None and blank(found[0])
+    return found is not None and ((not blank_only and untouched(*found)) or blank(found[0]))
 
 
 def submission_is_stub(path: Path, topics: tuple[str, ...] = ()) -> bool:

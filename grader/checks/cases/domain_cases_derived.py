@@ -248,18 +248,13 @@ def _calls_cases(found: list[Case]) -> list[Case]:
         plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
         if c.kind == "module" and plain and len(c.args) == 1 and fed_tensors(c.args[0]):
             x = c.args[0]
-            again = (x, mapped(x, _flipped), x)
+            again = (x, mapped(x, lambda t: t.flip(0) if t.dim() else t), x)  # a mask's rows: still one
             return [
                 c._replace(
                     dim="state", args=again, shapes=None, again=True, note=f"{c.note}, called three times"
                 )
             ]
     return []
-
-
-def _flipped(t: torch.Tensor) -> torch.Tensor:
-    """A tensor's first dimension reversed (the batch; a mask's rows: still a mask)."""
-    return t.flip(0) if t.dim() else t
 
 
 # ---------------------------------------------------------------- near the top of each dtype's range

@@ -178,8 +178,7 @@ def reduction_mistakes(sizes: tuple[int, ...]) -> tuple[Keyed, ...]:
 
 def overflowed(got: torch.Tensor, expected: torch.Tensor) -> bool:
     """+inf or NaN where a finite value was expected: something overflowed."""
-    bad = expected.isfinite() & (got.isnan() | (got == float("inf")))
-    return bool(bad.any())
+    return bool((expected.isfinite() & (got.isnan() | (got == float("inf")))).any())
 
 
 def underflowed(got: torch.Tensor, expected: torch.Tensor) -> bool:
@@ -325,8 +324,7 @@ def position(index: torch.Tensor, shape: torch.Size) -> str:
     for size in reversed(shape):
         flat, coordinate = divmod(flat, size or 1)
         coordinates.append(coordinate)
-    at = ", ".join(str(c) for c in reversed(coordinates))
-    return _(" at [%(index)s]") % {"index": at}
+    return _(" at [%(index)s]") % {"index": ", ".join(str(c) for c in reversed(coordinates))}
 
 
 def worst(

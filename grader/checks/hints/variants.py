@@ -25,10 +25,6 @@ def unchanged(before: torch.Tensor) -> Keyed:
     return Keyed(NOT_WRITTEN_BACK, equals(before))
 
 
-def _is(wanted: tuple[int, ...]) -> Callable[[tuple[int, ...]], bool]:
-    return lambda shape: shape == wanted
-
-
 def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Keyed | Shaped, ...]:
     """The hint ``text`` where the answer is ``mistaken``, what a known wrong variant of the
     exercise returns on the same input: its values where it has the asked shape, else its shape;
@@ -36,7 +32,8 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     kernel). Its values key it where the answer is theirs and far nearer them than the expected
     ones (a one-sided difference is O(ε) off: a check tighter than that sees it)."""
     if tuple(mistaken.shape) != tuple(expected.shape):
-        return (Shaped(text, _is(tuple(mistaken.shape))),)
+        wanted = tuple(mistaken.shape)
+        return (Shaped(text, lambda shape: shape == wanted),)
     wrong, right = mistaken.detach().double(), expected.detach().double()
     if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
         return ()

@@ -1,10 +1,6 @@
-"""Assertions for hidden suites, judged in the trusted process.
-
-Every check validates before it compares: type, then shape and dtype, then finiteness
-(NaN slips through ``not (err > tol)``), then values. A failure raises
-:class:`CheckFailed` whose message says what was checked, what was expected, what came
-out, and a hint tied to the concept — never the test's source.
-"""
+"""Assertions for hidden suites, judged in the trusted process in docs/design.md's order of
+judging; a failure raises :class:`CheckFailed`, whose message teaches (what was checked, what was
+expected, what came out, a hint tied to the concept), never with the test's source."""
 
 from __future__ import annotations
 

@@ -255,20 +255,11 @@ def waits_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:
     return "\n  " + _("%(name)s calls it: it is judged once that function answers") % {"name": name}
 
 
-def base_id(test_id: str) -> str:
-    """A check's id without its parameters: the same check on other inputs."""
-    return test_id.split("[", 1)[0]
-
-
 def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: bool = True) -> str:
-    """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
-    "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
-    error_types.py ERRORS, else the exception's type), "refused" (the module was refused before
-    it ran), "mistake:NAME" (a known mistake's signature,
-    the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
-    judging that failed: type, shape, dtype, empty, nan or values, grader/checks/judging/judge.py);
-    without ``hidden_text`` a hidden check is named by its kind only ("hidden-shape:values"), as
-    everywhere its id must not show."""
+    """What a diagnosis led by ``first`` names, the same whatever the inputs: docs/checks.md's
+    causes ("twin", "timeout", "not_started", "error:KIND", "mistake:NAME", else "CHECK:STAGE"),
+    "waits:OTHER" (it calls an exercise not started) and "refused" (the module was refused before
+    it ran); without ``hidden_text`` a hidden check is named by its kind only ("hidden-shape:values")."""
     cause, status = first.get("cause") or "", first["status"]
     if cause == REFUSED:
         return REFUSED  # the code never ran: the same cause for every exercise it costs
@@ -281,7 +272,7 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
         return cause or "error"
     if cause.startswith("mistake:"):
         return cause
-    named = base_id(first["id"])
+    named = first["id"].split("[", 1)[0]  # without its parameters: the same check on any inputs
     if not hidden_text and first.get("visibility") != "public":
         named = f"hidden-{first['kind']}"
     return f"{named}:{cause or status}"

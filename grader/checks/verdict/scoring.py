@@ -27,6 +27,11 @@ KINDS = ("shape", "gradient", "convergence", "device")
 CLAUSES = (N_("dtype"), N_("device"), N_("inputs"), N_("twin"), N_("vectorised"), N_("side effects"))
 
 
+# A check's JSON form: these fields first, its visibility and exercises, then each optional one where set
+FIELDS = ("id", "kind", "status", "points", "max_points", "message")
+OPTIONAL = ("output", "clause", "cause", "blame", "stub", "form")
+
+
 @dataclass
 class TestResult:
     id: str
@@ -56,44 +61,27 @@ class TestResult:
     calls: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out = {
-            "id": self.id,
-            "kind": self.kind,
-            "status": self.status,
-            "points": self.points,
-            "max_points": self.max_points,
-            "message": self.message,
-            "visibility": "public" if self.public else "hidden",
-            "exercises": list(self.exercises),
-        }
+        """Its fields in :data:`FIELDS`' order, then the optional ones where set (a curve first)."""
+        out = {field: getattr(self, field) for field in FIELDS}
+        out |= {"visibility": "public" if self.public else "hidden", "exercises": list(self.exercises)}
         if self.curve is not None:
             out["curve"] = self.curve
-        optional = {
-            "output": self.output,
-            "clause": self.clause,
-            "cause": self.cause,
-            "blame": self.blame,
-            "stub": self.stub,
-            "form": self.form,
-            "calls": list(self.calls),
-        }
-        out.update((key, value) for key, value in optional.items() if value)
+        optional = {field: getattr(self, field) for field in OPTIONAL}
+        out.update((key, value) for key, value in {**optional, "calls": list(self.calls)}.items() if value)
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TestResult:
         """The inverse of :meth:`to_json`, for results that crossed machines; checks every type."""
         fields = {name: data[name] for name in ("id", "kind", "status", "message")}
-        if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
-            raise ValueError(f"not a check result: {data!r:.200}")
         exercises, output = data.get("exercises", []), data.get("output", "")
-        if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
-            raise ValueError(f"not a check result: {data!r:.200}")
         clause, cause = data.get("clause", ""), data.get("cause", "")
         blame, stub, form = data.get("blame", ""), data.get("stub", ""), data.get("form", False)
         calls = data.get("calls", [])
         if (
-            not all(isinstance(v, str) for v in (output, clause, cause, blame, stub))
+            not all(isinstance(v, str) for v in (*fields.values(), output, clause, cause, blame, stub))
+            or fields["status"] not in STATUSES
+            or not (isinstance(exercises, list) and all(isinstance(e, str) for e in exercises))
             or not isinstance(form, bool)
             or not (isinstance(calls, list) and all(isinstance(c, str) for c in calls))
         ):
@@ -133,13 +121,12 @@ class TopicResult:
     @property
     def exercises(self) -> list[Exercise]:
         """Each exercise's points and diagnosis: the score is theirs, not the checks' sum."""
-        return self._in_course(judge([t.to_json() for t in self.tests], self.twin, called=self._called()))
+        return self._judged([t.to_json() for t in self.tests])
 
-    def _called(self) -> list[dict[str, Any]]:
-        return [t.to_json() for t in self.called]
-
-    def _in_course(self, exercises: list[Exercise]) -> list[Exercise]:
-        """The exercises with the course's points, where it gives them (an exercise it does not grade: 0/0)."""
+    def _judged(self, tests: list[dict[str, Any]]) -> list[Exercise]:
+        """The exercises judged from ``tests`` (the checks' JSON form), with the course's points
+        where it gives them (an exercise it does not grade: 0/0)."""
+        exercises = judge(tests, self.twin, called=[t.to_json() for t in self.called])
         if not self.course:
             return exercises
         points = {e.name: self.course.get(e.name, [0.0, 0.0, 0.0]) for e in exercises}
@@ -165,7 +152,7 @@ class TopicResult:
     def to_json(self) -> dict[str, Any]:
         tests = [t.to_json() for t in self.tests]
         # once: a report's and a row's totals read these
-        exercises = self._in_course(judge(tests, self.twin, called=self._called()))
+        exercises = self._judged(tests)
         out: dict[str, Any] = {
             "name": self.name,
             "score": grades.added(e.points for e in exercises),
@@ -282,11 +269,11 @@ def make_result(
     output: str = "",
     clause: str = "",
     cause: str = "",
-    place: Place | None = None,
+    place: dict[str, Any] | None = None,
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it; an open check keeps
-    where its failure arose (``place``)."""
-    place = place if place is not None and status not in ("passed", "skipped") else Place()
+    where its failure arose (``place``: :class:`TestResult`'s ``blame``, ``stub``, ``form``, ``calls``)."""
+    place = place if place is not None and status not in ("passed", "skipped") else {}
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
     return TestResult(
@@ -302,18 +289,5 @@ def make_result(
         output=output,
         clause=clause,
         cause=cause if status in ("failed", "error") else "",
-        blame=place.blame,
-        stub=place.stub,
-        form=place.form,
-        calls=place.calls,
+        **place,
     )
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a check's failure arose (:class:`TestResult`'s ``blame``, ``stub``, ``form``, ``calls``)."""
-
-    blame: str = ""
-    stub: str = ""
-    form: bool = False
-    calls: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import collections
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable
 from dataclasses import replace
 
 from grader.base.i18n import N_, _
@@ -206,9 +206,6 @@ class Flow:
     def returns(self, f: Func, value: Carried) -> None:
         self.write(("ret", f.key), value)
 
-    def is_entry(self, f: Func) -> bool:
-        return f.key in self.entries
-
     # what the exercise reached
 
     def enter(
@@ -354,54 +351,40 @@ def _scope(node: Node) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _cycles(graph: dict[int, list[int]]) -> dict[int, int]:
-    """{node: its strongly connected component} for the nodes on a cycle (Tarjan's, iteratively)."""
-    tarjan = _Tarjan(graph)
+    """{node: its strongly connected component} for the nodes on a cycle (Kosaraju's: in reverse
+    of the order :func:`_finished` gives, each node not yet placed and its ancestors not yet placed)."""
+    parents: dict[int, list[int]] = collections.defaultdict(list)
+    for node, targets in graph.items():
+        for child in targets:
+            parents[child].append(node)
+    component: dict[int, int] = {}
+    for root in reversed(_finished(graph)):
+        stack = [root] if root not in component else []
+        component.setdefault(root, root)
+        while stack:
+            for parent in parents[stack.pop()]:
+                if parent not in component:
+                    component[parent] = root
+                    stack.append(parent)
+    sizes = collections.Counter(component.values())
+    return {n: c for n, c in component.items() if sizes[c] > 1 or n in graph.get(n, [])}
+
+
+def _finished(graph: dict[int, list[int]]) -> list[int]:
+    """The nodes of ``graph`` in the order a depth-first walk finishes them (iteratively)."""
+    finished: list[int] = []
+    seen: set[int] = set()
     for root in graph:
-        if root not in tarjan.index:
-            tarjan.walk(root)
-    return tarjan.out
-
-
-class _Tarjan:
-    def __init__(self, graph: dict[int, list[int]]) -> None:
-        self.graph = graph
-        self.index: dict[int, int] = {}
-        self.low: dict[int, int] = {}
-        self.stack: list[int] = []
-        self.on: set[int] = set()
-        self.out: dict[int, int] = {}
-
-    def enter(self, node: int) -> Iterator[int]:
-        self.index[node] = self.low[node] = len(self.index)
-        self.stack.append(node)
-        self.on.add(node)
-        return iter(self.graph.get(node, []))
-
-    def walk(self, root: int) -> None:
-        work = [(root, self.enter(root))]
+        if root in seen:
+            continue
+        seen.add(root)
+        work = [(root, iter(graph.get(root, [])))]
         while work:
             node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in self.index:
-                    work.append((child, self.enter(child)))
-                elif child in self.on:
-                    self.low[node] = min(self.low[node], self.index[child])
-                continue
-            work.pop()
-            if work:
-                self.low[work[-1][0]] = min(self.low[work[-1][0]], self.low[node])
-            if self.low[node] == self.index[node]:
-                self.close(node)
-
-    def close(self, node: int) -> None:
-        """``node`` roots a component: pop it, kept where it is a cycle."""
-        members = []
-        while True:
-            member = self.stack.pop()
-            self.on.discard(member)
-            members.append(member)
-            if member == node:
-                break
-        if len(members) > 1 or node in self.graph.get(node, []):
-            self.out |= {m: node for m in members}
+            child = next((c for c in children if c not in seen), None)
+            if child is None:
+                finished.append(work.pop()[0])
+            else:
+                seen.add(child)
+                work.append((child, iter(graph.get(child, []))))
+    return finished

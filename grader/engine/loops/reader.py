@@ -97,7 +97,7 @@ class Reader(Calls):
     def returned(self, value: Carried) -> None:
         if self.f is not None:
             self.flow.returns(self.f, value)
-            if value.item and self.flow.is_entry(self.f):
+            if value.item and self.f.key in self.flow.entries:
                 self.flow.found(self.f, self.file, value.item, ".item()")
 
     # statements
@@ -111,8 +111,7 @@ class Reader(Calls):
         del self.guards[depth:]
 
     def guard(self, test: ast.expr) -> str:
-        value = self.expr(test)
-        return "data" if value.data else "constant" if isinstance(test, ast.Constant) else "clean"
+        return "data" if self.expr(test).data else "constant" if isinstance(test, ast.Constant) else "clean"
 
     def stmt(self, stmt: ast.stmt) -> None:
         """One statement, by its kind (:data:`_STATEMENTS`); a ``raise`` and the like read nothing."""

@@ -328,18 +328,15 @@ def _cell_tree(cell: Cell, code: str, lines: list[int], into: _Collected) -> ast
             ast.parse(code)
         except SyntaxError as exc:
             line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
-            into.skipped.append(SkippedCell(cell, line, exc.msg, defines=_defined_in(code)))
+            into.skipped.append(
+                SkippedCell(cell, line, exc.msg, defines=frozenset(_DEFINITION.findall(code)))
+            )
     return tree
 
 
-# a definition's first line at the cell's top level, a pasted byte-order mark before it allowed
+# a definition's first line at the cell's top level, a pasted byte-order mark before it allowed:
+# what a cell that does not parse starts to define (the only reading such a cell allows)
 _DEFINITION = re.compile(r"^\ufeff?(?:async[ \t]+)?(?:def|class)[ \t]+([^\W\d]\w*)", re.MULTILINE)
-
-
-def _defined_in(code: str) -> frozenset[str]:
-    """The names a cell that does not parse starts to define at its top level (its ``def`` and
-    ``class`` lines: the only reading such a cell allows)."""
-    return frozenset(_DEFINITION.findall(code))
 
 
 def _collect_statement(node: ast.stmt, piece: Piece, into: _Collected) -> None:

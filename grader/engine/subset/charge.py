@@ -248,16 +248,12 @@ def _calling(
     return {e: ms for e, ms in found.items() if ms}
 
 
-def _lines(source: str) -> list[str]:
-    """``source``'s lines as the parser numbers them (``\\n``, ``\\r\\n`` or ``\\r`` ends one; a
-    form feed or a line separator inside a line does not, as ``str.splitlines`` would have it)."""
-    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
 def _stand_ins(source: str, units: list[Unit], methods: Collection[ast.FunctionDef] = ()) -> str:
     """``source`` with each of ``units`` replaced on its own lines (the line numbers kept), and
     each of ``methods`` (in classes not replaced) by a method that raises when called."""
-    lines = _lines(source)
+    # its lines as the parser numbers them (a form feed or a line separator ends none, as
+    # str.splitlines would have it)
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for method in methods:
         message = f"not run: its code is outside the graded subset (line {method.lineno})"
         text = (

@@ -258,12 +258,12 @@ def _through_imports(
     if tree is None:
         return None
     for node in parsed.nodes(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)):
-            continue
         if isinstance(node, ast.Import):
             modules = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module.split(".")[0]]
         else:
-            modules = [node.module.split(".")[0]] if node.level == 0 and node.module else []
+            continue
         for module in modules:
             if module in first_bad:
                 cause = _first_cause(first_bad[module], refused, imports, bad)
@@ -368,13 +368,12 @@ def _charged(
     mine: dict[str, frozenset[str]],
     clock: parsed.Clock,
     first: Refusal,
-    helped: dict[str, subset_charge.Charge] | None = None,
+    helped: dict[str, subset_charge.Charge],
 ) -> Verdict:
     """The verdict of the topic's file ``name`` whose refusals (``placed``) may cost only some
     exercises: those charged (grader/engine/subset/charge.py), else the ``first`` refusal whole;
     ``helped``: the helper files charged on their own (:func:`_helpers_charged`)."""
     exercises = exercises_of(topic)
-    helped = helped or {}
     poisoned = {f".{h[:-3]}.{member}" for h, charge in helped.items() for member in charge.exercises}
     try:  # inside the reading's clock: the charge reads the whole module again
         cost = (

@@ -297,7 +297,7 @@ def imported_anywhere(
     which no dispatcher names, so where the reading cannot follow its objects (:func:`twins`) a
     topic whose list names one cannot import it at all. Read in every file of ``sources`` (by
     name, the topic's ``own`` first), reachable or not."""
-    modules = {e: tuple(r for r in rules.get(e, ()) if _whole_module(r)) for e in wanted}
+    modules = {e: tuple(r for r in rules.get(e, ()) if set(r.paths) & members.modules()) for e in wanted}
     modules = {e: found for e, found in modules.items() if found}
     if not modules:
         return {}
@@ -309,10 +309,6 @@ def imported_anywhere(
                 if exercise not in found and any(r.matches_path(p) for r in ruled for p in paths):
                     found[exercise] = Written(exercise, text, line, "" if file == own else file)
     return found
-
-
-def _whole_module(rule: _Rule) -> bool:
-    return any(p in members.modules() for p in rule.paths)
 
 
 @functools.lru_cache(maxsize=32)

@@ -179,7 +179,6 @@ class CollectedSuite:
 
     def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """Grade one submission: (its TestResults, seconds of startup and probes)."""
-        config = self.config
         self.grading.begin(run)
         self.collector.reset()
         chosen = self.chosen(run)
@@ -188,7 +187,7 @@ class CollectedSuite:
             with _quiet(), self.backstop.installed(), declared.watching() as refused:
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
-                    config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                    self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
             _undeclared(self.topic, refused)
         except (KeyboardInterrupt, SuiteBroken):
             raise
@@ -207,8 +206,7 @@ def public_first(items: list[pytest.Item]) -> list[pytest.Item]:
     runs every public probe before the session hands it to the hidden checks
     (:meth:`grader.engine.worker.client.TopicSession._hand_over`), so one worker serves the task where
     interleaved checks took two. Each probe is seeded on its own: the order changes no answer."""
-    public = [item for item in items if plugin.check_of(item).get("public")]
-    return public + [item for item in items if not plugin.check_of(item).get("public")]
+    return sorted(items, key=lambda item: not plugin.check_of(item).get("public"))  # stable: in order
 
 
 def in_order(results: list[TestResult], items: list[pytest.Item]) -> list[TestResult]:

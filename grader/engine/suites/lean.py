@@ -51,11 +51,9 @@ class LeanProtocol:
 
 
 def direct_params(item: pytest.Item) -> dict[str, object]:
-    """The item's directly parametrised arguments (``@pytest.mark.parametrize`` on the test),
-    with their values. pytest gives each one a pseudo-fixture that returns ``request.param``,
-    set up and torn down per item (two ``request`` fixture objects each, a few ms of every
-    task); the value is the callspec's. Indirect parameters and fixtures that a
-    test's parameters override are left to pytest."""
+    """The item's directly parametrised arguments with the callspec's values, without pytest's
+    pseudo-fixture per item (docs/engine.md, "A check without pytest's reports"); indirect
+    parameters and fixtures that a test's parameters override are left to pytest."""
     callspec = getattr(item, "callspec", None)
     if callspec is None:
         return {}
@@ -69,10 +67,8 @@ def direct_params(item: pytest.Item) -> dict[str, object]:
 
 def cached_fixtures(item: pytest.Item) -> dict[str, object]:
     """The item's fixtures of a wider scope than one check (a module's ``sub``, the session's
-    ``device``) whose value an earlier check of this task computed: unparametrised, cached
-    without an error, and needing only such fixtures. pytest looks each one up again for every
-    check (request objects, its dependencies, a cache check: ms of every task) and returns
-    that cached value. Anything else is left to pytest."""
+    ``device``) whose value an earlier check of this task computed, as docs/engine.md says which;
+    anything else is left to pytest."""
     definitions = pytest_compat.fixture_definitions(item)
     params = getattr(getattr(item, "callspec", None), "params", {})
     known: dict[str, bool] = {"request": True}
@@ -103,8 +99,7 @@ def _reusable(name: str, definitions: dict[str, Any], params: dict[str, Any], kn
 
 
 def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo[BaseException] | None:
-    """Run one phase: what it raised, or None. A Ctrl-C and ``pytest.exit`` go through, as in
-    pytest's ``CallInfo.from_call``; anything else is the phase's outcome."""
+    """Run one phase: what it raised, or None (a Ctrl-C and ``pytest.exit`` go through)."""
     try:
         step()
     except (KeyboardInterrupt, pytest.exit.Exception):

@@ -1,11 +1,7 @@
-"""The pytest plugin behind every topic suite (docs/engine.md, "The plugin receives an object").
-
-Suites mark each test with :func:`grader.checks.judging.mark.check` and use two fixtures, ``sub``
-(the :class:`TopicSession` for their topic) and ``device``, which :class:`GradingPlugin` provides
-from the :class:`Run` it is handed. :class:`Collector` turns each test's outcome into a status of
-the contract with a message that teaches. A hand run (``pytest -c tests/suites/pytest.ini
-tests/suites --submission=solutions/``) goes through :mod:`grader.engine.suites.hand_run`.
-"""
+"""The pytest plugin behind every topic suite (docs/engine.md, "The plugin receives an object"):
+the ``sub`` and ``device`` fixtures :class:`GradingPlugin` provides from the :class:`Run` it is
+handed, and the :class:`Collector` that turns each test's outcome into a status of the contract
+with a message that teaches."""
 
 from __future__ import annotations
 
@@ -26,7 +22,7 @@ from grader.checks import inputs
 from grader.checks.hints import conv_steps, made_hints
 from grader.checks.verdict.error_types import error_cause
 from grader.checks.verdict.failed import CheckFailed, hinted
-from grader.checks.verdict.scoring import Place, TestResult, make_result
+from grader.checks.verdict.scoring import TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
 from grader.engine.staging import stage
@@ -362,7 +358,7 @@ def raised_cause(exc: BaseException | None) -> str:
     return error_cause("", str(exc))
 
 
-def placed(item: pytest.Item, exc: BaseException) -> Place:
+def placed(item: pytest.Item, exc: BaseException) -> dict[str, Any]:
     """Where a check's failure arose: for a check judging several exercises, the one it belongs
     to (the innermost of the submission's frames that is one of them, else the exercise the
     check's probe last called); the stub that still raises NotImplementedError; whether the
@@ -376,12 +372,12 @@ def placed(item: pytest.Item, exc: BaseException) -> Place:
     owners = [exercise_of(f) for f in functions]
     blame = next((f for f in reversed(owners) if f in names), subject if subject in names else "")
     reached = session.callees() - set(names) if session is not None else set()
-    return Place(
-        blame=blame if len(names) > 1 else "",
-        stub=owners[-1] if isinstance(exc, NotStarted) and owners else "",
-        form=isinstance(exc, CheckFailed) and exc.form,
-        calls=tuple(sorted(reached)),
-    )
+    return {
+        "blame": blame if len(names) > 1 else "",
+        "stub": owners[-1] if isinstance(exc, NotStarted) and owners else "",
+        "form": isinstance(exc, CheckFailed) and exc.form,
+        "calls": tuple(sorted(reached)),
+    }
 
 
 # What a hidden check whose judging broke on the worker's answer says (:func:`result_of`).
@@ -395,7 +391,7 @@ def result_of(
     message: str,
     curve: dict[str, Any] | None = None,
     cause: str = "",
-    place: Place | None = None,
+    place: dict[str, Any] | None = None,
 ) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass; a
     hidden check keeps no text its worker wrote, but the judge's own messages and curves stay

@@ -247,7 +247,7 @@ class TopicSession:
         for lane in self.lanes.values():
             worker, lane.worker, lane.cpu_mark = lane.worker, None, None
             if worker is not None:
-                worker.dismiss()
+                worker.kill(wait=False)
 
     # -- probes ------------------------------------------------------------------------
     def run(

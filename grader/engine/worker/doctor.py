@@ -1,13 +1,7 @@
-"""``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix.
-
-Each finding reuses the fact's one home: :func:`grader.engine.worker.sandbox._bubblewrap_status` and
-:func:`grader.engine.worker.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
-:func:`grader.engine.worker.sandbox.gpu_present` and :func:`grader.engine.worker.workers.fork_server`,
-the seal's declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names,
-the kernel's seccomp actions),
-``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
-seccomp filters' architecture) is reported, not failed.
-"""
+"""``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix; each
+finding from the fact's one home, as docs/architecture.md's ``grade doctor`` says, and the seal's
+declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names, the kernel's
+seccomp actions)."""
 
 from __future__ import annotations
 
@@ -116,16 +110,8 @@ def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
         return _(NO_SANDBOX) + _(" (on the grading machine: %(reason)s)") % {"reason": remote_reason}
     finding = bubblewrap()
     as_whom = _(" (it ran as an unprivileged uid)") if uid_dropped else ""
-    return (
-        _(NO_SANDBOX)
-        + as_whom
-        + _(". Why: %(item)s: %(detail)s. Fix: %(fix)s; then `grade doctor`")
-        % {
-            "item": finding.item,
-            "detail": _(finding.detail),
-            "fix": _(finding.fix),
-        }
-    )
+    why = {"item": finding.item, "detail": _(finding.detail), "fix": _(finding.fix)}
+    return _(NO_SANDBOX) + as_whom + _(". Why: %(item)s: %(detail)s. Fix: %(fix)s; then `grade doctor`") % why
 
 
 def user_namespaces() -> Finding:

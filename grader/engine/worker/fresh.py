@@ -19,11 +19,9 @@ class Worker(Protocol):
     def cpu_seconds(self) -> float | None:
         """CPU time the worker has used so far, or None where it cannot be read."""
 
-    def kill(self) -> int | None:
-        """Kill the worker and everything it started; return its exit status."""
-
-    def dismiss(self) -> None:
-        """Kill the worker and everything it started, without waiting to hear its exit status."""
+    def kill(self, wait: bool = True) -> int | None:
+        """Kill the worker and everything it started; return its exit status (without ``wait``,
+        not waiting to hear it: None where it was not heard)."""
 
     def exit_status(self, wait: float) -> int | None:
         """The exit status if the worker ends within ``wait`` seconds, else None."""
@@ -64,10 +62,7 @@ class FreshWorker:
         first-use costs (seconds of CPU); only the wall clock bounds it."""
         return None
 
-    def dismiss(self) -> None:
-        self.kill()  # its Popen must be waited for
-
-    def kill(self) -> int | None:
+    def kill(self, wait: bool = True) -> int | None:  # its Popen is waited for either way
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:

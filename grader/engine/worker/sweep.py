@@ -20,8 +20,7 @@ GONE = ("Z", "X")  # zombie, dead: nothing left to kill
 def become_subreaper() -> bool:
     """Orphans of this process's descendants re-parent to it; False where Linux refuses."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+        return bool(ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 

@@ -73,24 +73,17 @@ class ForkedWorker:
                     self.status = -signal.SIGKILL
         return self.status
 
-    def dismiss(self) -> None:
-        """The zygote kills and reaps it (its ``X`` status then meets a closed pipe); its next
-        order, a sibling's spawn, is read after this kill."""
+    def kill(self, wait: bool = True) -> int | None:
+        """Without ``wait``, the zygote kills and reaps it (its ``X`` status then meets a closed
+        pipe); its next order, a sibling's spawn, is read after this kill."""
         try:
             if self.status is None:
                 self.server.order({"op": "kill", "id": self.ident})
-        except ZygoteDied:
-            pass  # its pid namespace took the child with it
-        finally:
-            self._close()
-
-    def kill(self) -> int | None:
-        try:
-            if self.status is None:
-                self.server.order({"op": "kill", "id": self.ident})
-                self.exit_status(SPAWN_SECONDS)
+                if wait:
+                    self.exit_status(SPAWN_SECONDS)
         except ZygoteDied:  # its pid namespace took the child with it: its status pipe says so
-            self.exit_status(0.0)
+            if wait:
+                self.exit_status(0.0)
         finally:
             self._close()
         return self.status
@@ -400,8 +393,7 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
             pass
         return child
     nonce = os.urandom(16)
-    worker_args = ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()]
-    return FreshWorker(staged_dir, worker_args, nonce, gpu)
+    return FreshWorker(staged_dir, ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()], nonce, gpu)
 
 
 def read_sources(staged_dir: str, topic: str) -> dict[str, bytes]:
