@@ -18,11 +18,8 @@ import torch
 
 
 class Answers:
-    """A helper's body is its own while the helper answers as itself: each call of a helper made
-    through the module's name (:meth:`call`) gives what torch's function of its name gives on its
-    arguments (``relu``: the tutorial's ``MyReLU``, a clamp at 0, does), or the ops its body made in
-    that call are its caller's (a body computing its caller's twin under a switch its caller sets).
-    A helper torch has no function of never answers."""
+    """A helper's body is its own in a call of it (:meth:`call`) that answers what torch's function
+    of its name does (docs/engine.md, "No-twin checks"); else that call's ops are its caller's."""
 
     def __init__(self, helpers: Iterable[str]) -> None:
         self.helpers = tuple(helpers)
@@ -31,9 +28,7 @@ class Answers:
         self.frames = {through.__code__, self.call.__code__}  # ours, between a caller and a helper
         self.pending: list[dict[str, tuple[bool, dict[str, Any]]]] = []  # a helper's call in flight: its ops
 
-    # while a reference runs: the recorders and the replaced kernels note nothing of it (a twin's
-    # kernel the probe replaced raises there: that helper's call is then not taken as answered)
-    asking = False
+    asking = False  # a reference runs: nothing notes it (a replaced kernel raises: not answered)
 
     def call(self, name: str, helper: Callable[..., Any], charge: Charge, *args: Any, **kwargs: Any) -> Any:
         self.pending.append({})
@@ -48,8 +43,7 @@ class Answers:
 
     @contextlib.contextmanager
     def framed(self, mod: Any, charge: Charge) -> Iterator[None]:
-        """Inside: each of ``mod``'s helpers is called through :meth:`call`, one with no Python
-        frame (a ``functools.partial``) through :func:`through` too."""
+        """Inside: ``mod``'s helpers called through :meth:`call` (a partial through :func:`through`)."""
         found = ((name, getattr(mod, name, None)) for name in self.helpers)
         swapped = {name: value for name, value in found if callable(value)}
         for name, value in swapped.items():
@@ -71,9 +65,7 @@ class Answers:
         try:
             want = reference(*args, **kwargs)
             got = out.detach()
-            return want.shape == got.shape and bool(
-                torch.allclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
-            )
+            return want.shape == got.shape and bool(torch.allclose(got, want, 1e-5, 1e-6, equal_nan=True))
         except Exception:  # a call torch's function does not take: not its answer
             return False
         finally:

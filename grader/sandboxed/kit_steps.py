@@ -139,10 +139,9 @@ def dtype_maker(call: Callable[[], Any], want: torch.dtype, path: str) -> tuple[
     for tensor in _tensors((result,), depth=3):
         if tensor.is_floating_point() and tensor.dtype != want:
             origin = makers.origin(tensor)
-            if origin is None and makers.crossed and tensor.dtype == torch.float64:  # from NumPy's default
-                shape = list(tensor.shape)
-                origin = {"name": "from_numpy", "method": False, "dtype": "float64", "shape": shape}
-                origin.update(line=makers.crossed, numpy=True)
+            if origin is None and makers.crossed and tensor.dtype == torch.float64:  # NumPy's default
+                origin = dict(name="from_numpy", dtype="float64", shape=list(tensor.shape), numpy=True)
+                origin["line"] = makers.crossed
             return result, origin
     return result, None
 

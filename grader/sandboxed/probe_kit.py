@@ -314,9 +314,7 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
 
 @contextmanager
 def refusing(names: frozenset[str]) -> Iterator[None]:
-    """Inside a probe (:func:`answering`): the kernels of the exercise's twins replaced for the whole
-    probe, recorded call or not (code that answers honestly only while a recorder watches,
-    by the clock or the stack, meets the twin refused all the same: :func:`refused_outside`)."""
+    """Inside a probe: its exercise's twins' kernels replaced, recorded call or not (docs/engine.md)."""
     if names and _HELD.on:
         _HELD.enter(names)
         _HELD.leave()  # the composites too (conv_tbc beside the backends' convolutions)
@@ -327,17 +325,14 @@ def refusing(names: frozenset[str]) -> Iterator[None]:
 def watched_call(
     call: Callable[[], Any], mod: Any, helpers: tuple[str, ...], names: frozenset[str]
 ) -> tuple[Any, set[str]]:
-    """``call()``, and the twins among ``names`` the learner's code made outside its ``helpers``'
-    bodies: where an exercise is built on helpers (whose bodies may make its twins' ops, so no
-    kernel is refused), every probe is recorded as a recorded call is, and none tells them apart."""
+    """``call()`` recorded, and the twins among ``names`` made outside the ``helpers``' bodies."""
     if not helpers or not names:
         return call(), set()
     result, ops = ops_used(call, mod, helpers)
     return result, {name for name, where in ops.items() if name in names and where.get("function")}
 
 
-def refused_outside() -> set[str]:
-    """The twins the probe in flight ran outside its recorded calls (their refusals are theirs)."""
+def refused_outside() -> set[str]:  # the twins the probe in flight ran outside its recorded calls
     return set(_HELD.outside)
 
 

@@ -88,11 +88,7 @@ def worded(record: Any) -> str:
     method = record.get("method") is True
     want = record.get("want")
     said = CONVERTED if method and name in ("float", "to", "type", "half", "double") else MADE
-    said = (
-        PYTHON_FLOAT
-        if said is CONVERTED and record.get("python_float") is True and dtype == "float64"
-        else said
-    )
+    said = PYTHON_FLOAT if said is CONVERTED and record.get("python_float") is True else said
     said = NUMPY if record.get("numpy") is True and dtype == "float64" else said
     if said in (CONVERTED, PYTHON_FLOAT) and want not in MADE_DTYPES:
         return ""  # no dtype asked on record: no conversion to advise

@@ -105,10 +105,8 @@ Variant = tuple[str, Callable[..., object]]
 def _where_it_departs(
     got: torch.Tensor, expected: torch.Tensor, wrong: torch.Tensor, both: torch.Tensor
 ) -> bool:
-    """Where the answer departs most from the expected values, relative to their size (within
-    100× of its largest departure), the variant lies nearer it than they do, or equals it: a
-    variant apart from the answer where the answer is wrong is no cause, whatever its values
-    elsewhere (σ clamped at 80 is not 1/(1 + exp(−x)), 0 below −745 where the clamp's is 1.8e-35)."""
+    """Where the answer departs most, relative to size, the variant lies nearer it than the expected
+    values, or equals it (σ clamped at 80 is no cause of 1/(1 + exp(−x)), whose tail is 0)."""
     size = torch.maximum(got.abs(), expected.abs())
     gap = ((got - expected).abs() / size).where(both & (size > 0), torch.zeros_like(got))
     worst = float(gap.max()) if gap.numel() else 0.0

@@ -257,9 +257,8 @@ def watched(exercise: str, off: Any) -> set[str]:
 
 
 def refused(suite: Any) -> dict[str, list[str]]:
-    """{exercise: its twins' names}, whose kernels every probe of it replaces, recorded or not; an
-    exercise whose docstring builds it on the learner's own functions (the suite's ``HELPERS``),
-    whose bodies may make its twins' ops, has every probe recorded instead (``kit.watched_call``)."""
+    """{exercise: its twins' names}, whose kernels every probe of it replaces (one built on helpers:
+    recorded instead, ``kit.watched_call``)."""
     return {e: sorted(names) for e, names in (getattr(suite, "OFF_LIMITS", {}) or {}).items()}
 
 

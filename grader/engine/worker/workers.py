@@ -397,15 +397,12 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
 
 
 def read_sources(staged_dir: str, topic: str) -> dict[str, bytes]:
-    """The staged submission's Python files a worker of ``topic`` may import: the topic's file and
-    those it imports, the files the subset check reads (``submission.sources_of``); no other file
-    of the folder is importable there, by the learner's code or by the standard library's."""
+    """The staged files a worker of ``topic`` may import, those the subset check reads
+    (``submission.sources_of``): no other is importable there, by the learner's code or the stdlib's."""
     from grader.engine.subset import submission  # its readers: at a worker's first start only
 
-    folder = Path(staged_dir)
-    return {
-        name: (folder / name).read_bytes() for name in sorted(submission.sources_of(folder, topic, False))
-    }
+    names = sorted(submission.sources_of(Path(staged_dir), topic, False))
+    return {name: (Path(staged_dir) / name).read_bytes() for name in names}
 
 
 def engine_problem() -> str:
