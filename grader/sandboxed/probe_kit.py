@@ -325,9 +325,11 @@ def refusing(names: frozenset[str]) -> Iterator[None]:
 def watched_call(
     call: Callable[[], Any], mod: Any, helpers: tuple[str, ...], names: frozenset[str]
 ) -> tuple[Any, set[str]]:
-    """``call()`` recorded, and the twins among ``names`` made outside the ``helpers``' bodies."""
+    """``call()`` with the twins among ``names`` refused (:func:`refusing`) or, built on ``helpers``,
+    recorded: and the twins made outside the helpers' bodies."""
     if not helpers or not names:
-        return call(), set()
+        with refusing(names):
+            return call(), set()
     result, ops = ops_used(call, mod, helpers)
     return result, {name for name, where in ops.items() if name in names and where.get("function")}
 

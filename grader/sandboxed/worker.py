@@ -408,10 +408,7 @@ class Worker:
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         try:
             refuse, helpers = frozenset(request.get("refuse", ())), tuple(request.get("helpers", ()))
-            with (
-                guarded.watching(frozenset(request.get("watch", ())), reached),
-                probe_kit.refusing(frozenset() if helpers else refuse),
-            ):
+            with guarded.watching(frozenset(request.get("watch", ())), reached):
                 value, made = probe_kit.watched_call(
                     lambda: self.called(probe, request), self.module, helpers, refuse
                 )

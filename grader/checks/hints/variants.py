@@ -110,11 +110,8 @@ def _where_it_departs(
     size = torch.maximum(got.abs(), expected.abs())
     gap = ((got - expected).abs() / size).where(both & (size > 0), torch.zeros_like(got))
     worst = float(gap.max()) if gap.numel() else 0.0
-    if worst == 0.0:
-        return True
-    there = gap >= 0.01 * worst
     near = ((got - wrong).abs() <= 0.25 * (expected - wrong).abs()) | (got == wrong)
-    return bool(near[there].all())
+    return worst == 0.0 or bool(near[gap >= 0.01 * worst].all())
 
 
 def of_case(

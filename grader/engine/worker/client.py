@@ -289,12 +289,9 @@ class TopicSession:
     def run_costed(
         self, cpu: float, probe: Callable[..., Any], *args: Any, **kwargs: Any
     ) -> tuple[Any, float]:
-        """:meth:`run` under a budget of ``cpu`` CPU seconds: (its result, the CPU seconds the
-        worker used meanwhile, as this process reads them from the kernel's count). Over the
-        budget the worker is stopped and the answer is (None, inf), and the function is not
-        remembered as stalled: a slow loop on a large input answers a question about cost; it
-        is no hang. NaN where the count cannot be read (a fresh worker). A wait past the wall
-        clock's timeout is a timeout, as in :meth:`run` (a starved machine is no evidence of cost)."""
+        """:meth:`run` under a budget of ``cpu`` CPU seconds: (its result, the worker's CPU seconds
+        meanwhile, the kernel's count; NaN unread). Over the budget: (None, inf), no stall kept (a
+        slow loop answers a question of cost); past the wall clock: a timeout, as in :meth:`run`."""
         limit, self.cpu_limit = self.cpu_limit, cpu
         stalls = {hidden: dict(lane.stalls) for hidden, lane in self.lanes.items()}
         try:
@@ -319,12 +316,13 @@ class TopicSession:
     def callees(self) -> set[str]:
         """The exercises the running check's probes called, with those the learner's code calls
         from them (grader/checks/verdict/callees.py: its source parsed once, when a check fails)."""
+        return self.reached | callees.reached(self._calls(), self.reached, topics.exercises(self.topic))
+
+    def _calls(self) -> dict[str, set[str]]:
         if self._graph is None:
-            if self.sources is None:
-                self.sources = read_sources(self.staged_dir, self.topic)
-            text = self.sources.get(f"{self.topic}.py", b"")
-            self._graph = callees.graph(text.decode("utf-8", "replace"))
-        return self.reached | callees.reached(self._graph, self.reached, topics.exercises(self.topic))
+            self.sources = read_sources(self.staged_dir, self.topic) if self.sources is None else self.sources
+            self._graph = callees.graph(self.sources.get(f"{self.topic}.py", b"").decode("utf-8", "replace"))
+        return self._graph
 
     def _run(
         self,
@@ -435,10 +433,12 @@ class TopicSession:
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
 
     def _of(self, table: dict[str, list[str]], subject: str) -> list[str]:
-        """The called exercise's entry of ``table``; where a probe calls none, the judged ones'."""
-        if subject in table or subject in topics.exercises(self.topic):
-            return table.get(subject, [])
-        return sorted({t for e in self.exercises for t in table.get(e, ())})
+        """The called (else judged) exercises' entries of ``table`` less those of the ones they call."""
+        exercises = topics.exercises(self.topic)
+        judged = {subject} if subject in table or subject in exercises else set(self.exercises)
+        called = callees.reached(self._calls(), judged, exercises) - judged
+        theirs = {t for e in called for t in table.get(e, ())}
+        return sorted({t for e in judged for t in table.get(e, ())} - theirs)
 
     def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
         """The exception a probe's answer other than a result raises in the suite."""
