@@ -211,8 +211,8 @@ HUBER_SIGNED = N_(
 
 
 HUBER_SIGNED_TEST = N_(
-    "these are the losses of the signed d where |d| belongs: with d <= delta as the test, every "
-    "d < −delta counts as inside and is squared; take |d| in the test and in the linear piece"
+    "these are the losses of the signed d where |d| belongs: the test is |d| <= delta (with "
+    "d <= delta every d < −delta is squared), and the linear piece takes |d| too"
 )
 
 
