@@ -1725,16 +1725,6 @@ BLIND_LEADS = [
         "带符号的 d",
     ),
     (
-        "b29-residual-block-adds-into-its-input",  # the argument written leads, not the formula it then misses
-        "ResidualBlock",
-        (
-            "        return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
-            "        x += self.conv2(F.relu(self.conv1(x)))\n        return F.relu(x)",
-        ),
-        "x += y writes into x",
-        "x += y 会写入 x",
-    ),
-    (
         "b29-fill-nan-through-a-flattened-view",  # torch's flatten as a view named, beside the copy
         "fill_nan_with_column_mean",
         (

@@ -52,12 +52,10 @@ def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
     ``form``, or layers its module never applied), wrong values 2, a gradient check 3, a
     convergence check or the input-domain battery 4, a clause (whatever its status) 5: the battery's own case run on the second device
-    (cause "device") too, so that a device check that also fails leads with its own words. An
-    argument changed in place (cause "inputs", the battery's) is 1: the values judged after it are
-    its consequence (``x += ...`` in a block: the lecture's formula is off where x was written)."""
+    (cause "device") too, so that a device check that also fails leads with its own words."""
     if test.get("clause") or test.get("cause") in ("twin", "device"):
         return 5
-    if test.get("cause") in (UNTOUCHED, "inputs"):
+    if test.get("cause") == UNTOUCHED:
         return 1
     if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
         return 4
