@@ -65,15 +65,6 @@ def test_an_exercise_with_no_value_check_passed_earns_nothing():
 
 
 @pytest.mark.unit
-def test_a_non_answer_earns_nothing_where_it_happens_to_fit():
-    """attacks119's 39: conv_output_size answering n earned the point of the case whose answer is n
-    (28, 3, padding 1, stride 1); the battery told it an echo, the other checks paid."""
-    battery = check("input_domain[ex]", "failed", cause="silent:echo")
-    (echo,) = judge([battery, check("sizes[28-3-1-1]", "passed"), check("sizes[28-5-0-1]", "failed")])
-    assert (echo.points, echo.status) == (0, "failed")
-
-
-@pytest.mark.unit
 def test_an_echoed_number_is_an_echo():
     from grader.checks.cases import non_answer
 

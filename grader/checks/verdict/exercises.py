@@ -202,8 +202,6 @@ def _earned(checks: list[tuple[CheckRow, float]], twin: str) -> float:
     used_twin = any(t.get("cause") == "twin" for t, _ in counted)
     if used_twin and twin == "zero":
         return 0.0
-    if any(str(t.get("cause") or "").startswith(SILENT) for t, _ in counted):
-        return 0.0  # a non-answer (an echo, a constant: non_answer.py) earns nothing where it happens to fit
 
     def passed(test: CheckRow) -> bool:  # "half": judged as if the twin were allowed, then halved
         return test["status"] == "passed" or (
