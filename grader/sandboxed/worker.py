@@ -308,10 +308,9 @@ class Worker:
 
     def import_submission(self) -> None:
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
-        if self.sources is None:  # a fresh worker: the staged files, read as a child gets them
+        if self.sources is None:  # a fresh worker: the files the trusted side names, as a child gets them
             folder = Path(self.args.submission_dir)
-            found = [p for p in folder.rglob("*.py") if p.is_file()]
-            self.sources = {p.relative_to(folder).as_posix(): p.read_bytes() for p in found}
+            self.sources = {name: (folder / name).read_bytes() for name in self.args.files}
         finder = SourceFinder(self.args.submission_dir, self.sources)
         exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
         finder.install()
@@ -472,6 +471,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--topic", required=True)
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--nonce", required=True)
+    parser.add_argument("--files", nargs="*", default=[])  # the staged files its topic may import
     for limit in ("--memory-mb", "--cpu-seconds", "--file-size-mb", "--threads"):
         parser.add_argument(limit, type=int, required=True)  # grader.engine.worker.sandbox.Limits.as_args
     args = parser.parse_args(argv)

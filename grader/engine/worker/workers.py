@@ -393,7 +393,8 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
             pass
         return child
     nonce = os.urandom(16)
-    return FreshWorker(staged_dir, ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()], nonce, gpu)
+    given = ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args(), "--files", *sorted(sources)]
+    return FreshWorker(staged_dir, given, nonce, gpu)
 
 
 def read_sources(staged_dir: str, topic: str) -> dict[str, bytes]:
