@@ -81,6 +81,7 @@ class TopicSession:
         self.topic = topic
         tables = (twins, refused, helped)  # {exercise: twins watched, refused (plugin.refused); helpers}
         self.twins, self.refused, self.helped = ({e: sorted(n) for e, n in (t or {}).items()} for t in tables)
+        self._named = {"watch": self.twins, "refuse": self.refused, "helpers": self.helped}  # as requests say
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
@@ -355,9 +356,7 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "watch": self._of(self.twins, subject),
-                "refuse": self._of(self.refused, subject),
-                "helpers": self._of(self.helped, subject),
+                **self._tables(subject),
             }
         )
         action = self._action(subject, args)
@@ -432,13 +431,14 @@ class TopicSession:
             )
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
 
-    def _of(self, table: dict[str, list[str]], subject: str) -> list[str]:
-        """The called (else judged) exercises' entries of ``table`` less those of the ones they call."""
+    def _tables(self, subject: str) -> dict[str, list[str]]:
+        """The called (else judged) exercises' watched and refused twins and helpers (refused less their callees')."""
         exercises = topics.exercises(self.topic)
-        judged = {subject} if subject in table or subject in exercises else set(self.exercises)
+        judged = {subject} if subject in exercises else set(self.exercises)
         called = callees.reached(self._calls(), judged, exercises) - judged
-        theirs = {t for e in called for t in table.get(e, ())}
-        return sorted({t for e in judged for t in table.get(e, ())} - theirs)
+        of = {name: {t for e in judged for t in table.get(e, ())} for name, table in self._named.items()}
+        of["refuse"] -= {t for e in called for t in self.refused.get(e, ())}
+        return {name: sorted(entries) for name, entries in of.items()}
 
     def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
         """The exception a probe's answer other than a result raises in the suite."""
