@@ -74,10 +74,15 @@ def _stop_asked(signum: int, frame: object) -> None:
 def _stoppable(path: Path) -> Iterator[None]:
     """While the block runs (the warm-up: seconds without a socket a stop request could reach),
     `grade engine stop` asks by a mark beside the lock (grader/apps/engines.py): seen, the block
-    is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once)."""
+    is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once).
+    Asked, the block ends as a stop whatever it raised or not: the signal's exception may land in
+    an extension's import, which swallows it and fails the next import of it otherwise (CI saw
+    numpy's "cannot load module more than once per process")."""
+    asked = threading.Event()
 
     def watch() -> bool:
         if asked_to_stop(stop_mark(path), STARTED):
+            asked.set()
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
             return True
         return False
@@ -85,7 +90,14 @@ def _stoppable(path: Path) -> Iterator[None]:
     previous = signal.signal(signal.SIGUSR1, _stop_asked)
     try:
         with every(STOP_POLL_SECONDS, watch, "torchgrade-stop-mark"):
-            yield
+            try:
+                yield
+            except BaseException:
+                if asked.is_set():
+                    raise StopAsked from None
+                raise
+        if asked.is_set():
+            raise StopAsked
     finally:
         signal.signal(signal.SIGUSR1, previous)
 

@@ -265,7 +265,7 @@ def judge_case(
 ENDS = ("top",)
 
 
-def _in_domain(ref: Any) -> bool:
+def in_domain(ref: Any) -> bool:
     """Whether the reference answered ``ref`` finitely: no error, no inf or NaN."""
     if not isinstance(ref, dict) or "error" in ref:
         return False
@@ -303,7 +303,7 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str, finit
     ``.item()`` in a float64 case is not a dtype mistake), else with the case's hint. Where a
     reference's answer ``finite`` is given (a case of :data:`ENDS`), judged only where it is finite,
     and there on being finite too."""
-    if finite is not None and not _in_domain(finite):
+    if finite is not None and not in_domain(finite):
         return
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
@@ -320,7 +320,7 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str, finit
                 hint=domains.HINTS["aliasing"],
                 cause=INPUTS,
             )
-    if finite is not None and not _in_domain(mine):
+    if finite is not None and not in_domain(mine):
         fail(what, N_("finite values, as the reference's"), N_("inf or NaN"), hint=hint)
     if domain.fresh and mine.get("aliased") is True:
         fail(
