@@ -1,11 +1,9 @@
 """Tools that probes use inside the worker (the untrusted process).
 
-A probe is a small function from a hidden suite, shipped to the worker as source and
-called as ``probe(mod, *args)`` with ``mod`` the submitted module; its namespace holds
-``torch``, ``nn``, ``F``, ``math`` and this module as ``kit``. Probes return plain data;
-the judging happens back in the trusted process. The recorders here are teaching checks, not
-security (docs/sandbox.md, the zygote's table: "a submission forges the 'how' evidence").
-"""
+A probe is a small function from a hidden suite, shipped to the worker as source and called as
+``probe(mod, *args)`` with ``mod`` the submitted module; its namespace holds ``torch``, ``nn``,
+``F``, ``math`` and this module as ``kit``. Probes return plain data; the judging happens back in
+the trusted process. The recorders here are teaching checks, not security (docs/sandbox.md)."""
 
 from __future__ import annotations
 
@@ -257,6 +255,7 @@ class _Held(_Window):
         self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
         self.between: torch.library.Library | None = None  # the other composites, between calls
         self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
+        self.kept: frozenset[str] | None = None  # what refusing() left replaced, for the next probe
 
     def note(self, name: str) -> None:
         super().note(name)
@@ -269,6 +268,7 @@ class _Held(_Window):
             self.lift()
             self.names = self.names | names
             self.during = _replaced(_kernels(self.names), self)
+        self.kept = None
         _destroy(self.between)
         self.between = None
 
@@ -280,7 +280,7 @@ class _Held(_Window):
         _destroy(self.during)
         _destroy(self.between)
         self.during = self.between = None
-        self.names = frozenset()
+        self.names, self.kept = frozenset(), None
 
 
 _HELD = _Held()
@@ -315,10 +315,10 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
 @contextmanager
 def refusing(names: frozenset[str]) -> Iterator[None]:
     """Inside a probe: its exercise's twins' kernels replaced, recorded call or not (docs/engine.md)."""
-    if names and _HELD.on:
+    if names and _HELD.on and _HELD.kept != names:
         _HELD.enter(names)
         _HELD.leave()  # the composites too (conv_tbc beside the backends' convolutions)
-        _HELD.calling = False
+        _HELD.calling, _HELD.kept = False, names
     yield
 
 
@@ -339,16 +339,20 @@ def refused_outside() -> set[str]:  # the twins the probe in flight ran outside 
 
 
 @contextmanager
-def answering() -> Iterator[None]:
+def answering(refuse: frozenset[str], helpers: tuple[str, ...]) -> Iterator[None]:
     """While the worker runs a probe and makes its answer plain data: the twins its recorded calls
-    replace (:func:`off_limits`) stay replaced until the end, so that nothing of the submission
-    run after a call (a finalizer, garbage collected) computes with the twin."""
+    replace (:func:`off_limits`) stay replaced until the end (a finalizer run after a call never
+    computes with one); :func:`refusing`'s, into the next probe if it refuses the same, unrecorded
+    (an exercise's probes come together: ~0.9 ms of registering each); else torch's own."""
+    if helpers or _HELD.kept != refuse:
+        _HELD.lift()
     _HELD.on, _HELD.outside = True, set()
     try:
         yield
     finally:
         _HELD.on = False
-        _HELD.lift()
+        if _HELD.kept is None:
+            _HELD.lift()
 
 
 def ops_used(

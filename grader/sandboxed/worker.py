@@ -369,7 +369,7 @@ class Worker:
             except self.channel.ChannelClosed:
                 return
             probe = self.probe(request["name"], request["source"])
-            with probe_kit.answering():
+            with probe_kit.answering(frozenset(request.get("refuse", ())), tuple(request.get("helpers", ()))):
                 payload = self.answer(probe, request)
                 del request  # the probe's inputs, and whatever the submission hung on them
                 gc.collect()  # its garbage, finalised now (seal() froze what came before: microseconds)

@@ -353,7 +353,7 @@ def test_twins_stay_replaced_until_the_answer_is_made():
     """Within an answer, the twins of a recorded call stay replaced after it: a leaf gives NaN,
     a composite the call left to its recorder raises; both as before once the answer is made."""
     a, b = torch.randn(3), torch.randn(3)
-    with kit.answering():
+    with kit.answering(frozenset(), ()):
         kit.ops_used(lambda: ((a - b) ** 2).mean(), off=("mse_loss", "l1_loss"))
         assert F.mse_loss(a, b).isnan()
         with pytest.raises(kit.OffLimitsOp):
@@ -361,3 +361,22 @@ def test_twins_stay_replaced_until_the_answer_is_made():
         _, ops = kit.ops_used(lambda: F.l1_loss(a, b), off=("mse_loss", "l1_loss"))
         assert "l1_loss" in ops, "within a recorded call, its recorder sees the composite"
     assert not F.mse_loss(a, b).isnan() and not F.l1_loss(a, b).isnan()
+
+
+@pytest.mark.engine  # torch's dispatcher, as above
+def test_a_probes_refused_twins_are_kept_only_into_a_probe_that_refuses_the_same():
+    """A probe's unrecorded refusal stays registered after its answer for the next probe that
+    refuses the same twins without helpers (registering them costs ~0.9 ms a probe); a probe that
+    refuses others, none, or records its call (helpers) finds every kernel torch's own. Seen
+    failing with the refusal kept whatever the next probe: mse_loss NaN in an l1_loss probe."""
+    a, b = torch.randn(3), torch.randn(3)
+    names = frozenset({"mse_loss"})
+    for refuse, helpers in ((frozenset(), ()), (frozenset({"l1_loss"}), ()), (names, ("helper",))):
+        with kit.answering(names, ()), kit.refusing(names):
+            assert F.mse_loss(a, b).isnan()
+        assert F.mse_loss(a, b).isnan(), "kept between the probes"
+        with kit.answering(names, ()):
+            assert F.mse_loss(a, b).isnan(), "kept into a probe that refuses the same"
+        with kit.answering(refuse, helpers):
+            assert not F.mse_loss(a, b).isnan(), (refuse, helpers)
+        assert not F.mse_loss(a, b).isnan()
