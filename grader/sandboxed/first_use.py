@@ -13,6 +13,9 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
     :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy``, no backward is handed a gradient
     (grader/engine/worker/sympy_need.py); without ``backward``, autograd's engine is left unstarted
     (a GPU zygote: docs/engine.md, "On a machine with a GPU")."""
+    import random  # noqa: F401  (these two loaded before any probe, which probe_kit.manual_seed seeds)
+
+    import numpy.random  # noqa: F401
     import torch
     import torch.nn.functional as F
     from torch import nn

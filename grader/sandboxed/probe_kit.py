@@ -150,8 +150,7 @@ def _refused_output(op: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> A
 
 
 class _Window:
-    """Where a replaced op notes that it ran: the refused set of the recorded call in flight, and
-    whether one is in flight (between a probe's recorded calls the held twins still answer)."""
+    """Where a replaced op notes that it ran, and whether a recorded call is in flight."""
 
     def __init__(self) -> None:
         self.refused: set[str] = set()
@@ -340,10 +339,9 @@ def refused_outside() -> set[str]:  # the twins the probe in flight ran outside 
 
 @contextmanager
 def answering(refuse: frozenset[str], helpers: tuple[str, ...]) -> Iterator[None]:
-    """While the worker runs a probe and makes its answer plain data: the twins its recorded calls
-    replace (:func:`off_limits`) stay replaced until the end (a finalizer run after a call never
-    computes with one); :func:`refusing`'s, into the next probe if it refuses the same, unrecorded
-    (an exercise's probes come together: ~0.9 ms of registering each); else torch's own."""
+    """While the worker runs a probe and makes its answer plain data: its recorded calls' twins
+    (:func:`off_limits`) stay replaced to the end (no finalizer computes with one); :func:`refusing`'s
+    into the next probe that refuses the same unrecorded (saves ~0.9 ms a probe); else torch's own."""
     if helpers or _HELD.kept != refuse:
         _HELD.lift()
     _HELD.on, _HELD.outside = True, set()
@@ -472,12 +470,15 @@ _DEVICE_BACKENDS = (
 
 
 def manual_seed(seed: int) -> None:
-    """``torch.manual_seed(seed)``: the same draws afterwards on every device, without torch's
-    queued device seeds on a build that has no device to seed."""
+    """``torch.manual_seed(seed)`` (every device's draws; no queued device seeds where no device is
+    built), and NumPy's global RNG and ``random`` where loaded: their draws alike in every grade."""
     if _DEVICE_BACKENDS:
         torch.manual_seed(seed)
     else:
         torch.default_generator.manual_seed(int(seed))
+    for name in ("random", "numpy.random"):
+        if name in sys.modules:
+            sys.modules[name].seed(int(seed) % 2**32)
 
 
 def fresh_outputs(

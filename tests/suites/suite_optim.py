@@ -228,14 +228,17 @@ GLOBAL_BESIDE = 1000  # a seeded generator's case: the global RNG seeded with it
 def probe_sgd_fits(mod, cases, lr, epochs, beside):
     """sgd_fit on each (x, y, seed): with a generator of that seed, or with none (generator=None:
     the global RNG, seeded with it by torch.manual_seed) where the seed is negative; the global
-    RNG seeded too beside a generator, with its seed + ``beside``."""
+    RNG seeded too beside a generator, with its seed + ``beside``. With each answer, whether the
+    generator given was drawn from (None where none was given)."""
     found = []
     for x, y, seed in cases:
         kit.manual_seed(abs(seed) if seed < 0 else seed + beside)
         if seed < 0:
-            found.append(mod.sgd_fit(x, y, lr, epochs))
+            found.append((mod.sgd_fit(x, y, lr, epochs), None))
         else:
-            found.append(mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed)))
+            g = torch.Generator().manual_seed(seed)
+            before = g.get_state()
+            found.append((mod.sgd_fit(x, y, lr, epochs, generator=g), not torch.equal(g.get_state(), before)))
     return found
 
 
@@ -262,7 +265,7 @@ def test_sgd_fit_per_sample(sub):
     cases[-1] = (*cases[-1][:2], -cases[-1][2])
     results = sub.run(probe_sgd_fits, cases, 0.05, 4, GLOBAL_BESIDE)
     expect(isinstance(results, list) and len(results) == len(cases), "sgd_fit", "a result", describe(results))
-    for (x, y, seed), result in zip(cases, results):
+    for (x, y, seed), (result, drawn) in zip(cases, results):
         g = torch.Generator().manual_seed(abs(seed))
         what = "a seeded generator" if seed > 0 else "generator=None after torch.manual_seed (the global RNG)"
         hint = (
@@ -275,9 +278,8 @@ def test_sgd_fit_per_sample(sub):
         keyed += started_elsewhere(
             lambda start: replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1]
         )
-        if seed > 0:  # its order drawn from the global RNG instead
-            ignored = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(seed + GLOBAL_BESIDE))[1]
-            keyed.append(Keyed(IGNORED_GENERATOR_HINT, equals(torch.tensor(ignored, dtype=F64))))
+        if drawn is False:  # its order drawn from another RNG: torch's global one, NumPy's, Python's
+            keyed.append(Keyed(IGNORED_GENERATOR_HINT, lambda got, want: True))
         expect_fit(
             result,
             replay_sgd(x, y, 0.05, 4, g),
@@ -290,7 +292,8 @@ def test_sgd_fit_per_sample(sub):
 
 ONE_ORDER_HINT = N_("draw a new permutation every epoch: torch.randperm inside the epoch loop")
 IGNORED_GENERATOR_HINT = N_(
-    "the order ignored the generator it was given: torch.randperm(n, generator=generator) (without it, torch's global RNG draws)"
+    "the order ignored the generator it was given (never drawn from: another RNG drew it): "
+    "torch.randperm(n, generator=generator) (without it, torch's global RNG draws)"
 )
 
 

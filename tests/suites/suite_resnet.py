@@ -156,12 +156,16 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
     # the padding is stored (padding=1, or an F.pad / nn.ZeroPad2d before an unpadded conv)
     (w1, b1), (w2, b2) = (got["convs"][i] for i in got["called"])
     expect(
-        all(tuple(w.shape) == (channels, channels, 3, 3) for w in (w1, w2))
-        and b1 is not None
-        and b2 is not None,
+        all(tuple(w.shape) == (channels, channels, 3, 3) for w in (w1, w2)),
         "the convolutions' shapes",
-        f"3×3, {channels} → {channels}, with bias",
+        f"3×3, {channels} → {channels}",
         str([tuple(w1.shape), tuple(w2.shape)]),
+    )
+    expect(
+        b1 is not None and b2 is not None,
+        "the convolutions' biases",
+        "a bias in each (nn.Conv2d's default, bias=True)",
+        f"a bias in {sum(b is not None for b in (b1, b2))} of the 2",
     )
     h = F.relu(F.conv2d(x, w1, b1, padding=1))
     main = F.conv2d(h, w2, b2, padding=1)
@@ -561,7 +565,7 @@ def test_basic_block(sub, c_in, c_out, stride):
     expect(
         isinstance(moved, list) and all(isinstance(m, float) and abs(m - 0.1) < 1e-3 for m in moved),
         f"{what}: how far each BatchNorm2d's running mean moves in one training step, as a share of the batch mean",
-        "0.1 (nn.BatchNorm2d's momentum)",
+        "0.1, the default momentum of nn.BatchNorm2d",
         ", ".join(f"{m:.3g}" for m in moved) if isinstance(moved, list) else describe(moved),
         MOMENTUM_HINT,
     )

@@ -249,6 +249,13 @@ LOG_BASES = (
 FLOAT32_ULPS = 1e-6
 
 
+def float32_only(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """Finite values that agree with the expected ones to float32's few ulps (:data:`FLOAT32_ULPS`)."""
+    return bool(got.isfinite().all() and expected.isfinite().all()) and _close(
+        got, expected, rtol=FLOAT32_ULPS
+    )
+
+
 def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
     """What the values that came out are, said from the expected ones; "" when nothing simple.
     ``float64``: the check expected float64 values within a tolerance far below float32's
@@ -257,10 +264,10 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
         return ""
     if not (got.isfinite().all() and expected.isfinite().all()):
         return _("what was expected with its sign flipped") if _negated(got, expected) else ""
-    if float64 and _close(got, expected, rtol=FLOAT32_ULPS):
+    if float64 and float32_only(got, expected):
         return _(
             "what was expected to float32's precision only: a float32 tensor inside a float64 "
-            "computation, or a small term (an eps) placed elsewhere in the formula"
+            "computation, or a small term (an eps) of another size or placed elsewhere in the formula"
         )
     if absolute(got, expected):
         return _("the absolute value of what was expected: its sign lost where it is negative")

@@ -29,12 +29,18 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     """The hint ``text`` where the answer is ``mistaken``, what a known wrong variant of the
     exercise returns on the same input: its values where it has the asked shape, else its shape;
     none where the variant answers as asked on this input (a factor of 1, a stride equal to the
-    kernel). Its values key it where the answer is theirs and far nearer them than the expected
-    ones (a one-sided difference is O(ε) off: a check tighter than that sees it)."""
+    kernel; the asked values with size-1 dimensions dropped or added, which any reduction over them
+    gives: mse's reduction='mean' on shape (1,) and a mean over its last dim). Its values key it
+    where the answer is theirs and far nearer them than the expected ones (a one-sided difference
+    is O(ε) off: a check tighter than that sees it)."""
+    wrong, right = mistaken.detach().double(), expected.detach().double()
     if tuple(mistaken.shape) != tuple(expected.shape):
+        if wrong.squeeze().shape == right.squeeze().shape and bool(
+            (wrong.squeeze() == right.squeeze()).all()
+        ):
+            return ()  # only size-1 dims apart: the shape's message names that, no cause more
         wanted = tuple(mistaken.shape)
         return (Shaped(text, lambda shape: shape == wanted),)
-    wrong, right = mistaken.detach().double(), expected.detach().double()
     if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
         return ()
     same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
