@@ -1736,6 +1736,50 @@ BLIND_LEADS = [
         "torch 的不会",
     ),
     (
+        "b30-mse-mean-over-the-last-dim-first",  # shape (1,): no "the argument is not applied", the shape's rule
+        "mse",
+        (
+            "return _reduce((y_hat - y) ** 2, reduction)",
+            "return _reduce(((y_hat - y) ** 2).mean(dim=-1), reduction)",
+        ),
+        "'none' keeps the input's shape",
+        "'none' 保持输入的形状",
+    ),
+    (
+        "b30-adam-keras-eps",  # right to float32's ulps: no plain hint of the case's traps, the eps named
+        "Adam",
+        ("eps: float = 1e-8, weight_decay", "eps: float = 1e-7, weight_decay"),
+        "an eps) of another size",
+        "取值不同",
+    ),
+    (
+        "b30-bce-with-logits-log-of-one-plus",  # log1p named, not the tail's rule alone
+        "bce_with_logits",
+        ("torch.log1p(torch.exp(-z.abs()))", "torch.log(1 + torch.exp(-z.abs()))"),
+        "where log1p(u) belongs",
+        "该用 log1p(u) 的地方",
+    ),
+    (
+        "b30-sgd-fit-numpy-shuffle",  # the generator never drawn from, whichever RNG drew the order
+        "sgd_fit",
+        (
+            "for i in torch.randperm(len(x), generator=generator).tolist():",
+            "for i in np.random.permutation(len(x)).tolist():",
+        ),
+        "never drawn from",
+        "从未从它抽取",
+    ),
+    (
+        "b30-residual-block-conv-without-bias",  # the bias told, not the weights' shapes alone
+        "ResidualBlock",
+        (
+            "self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)",
+            "self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)",
+        ),
+        "a bias in 1 of the 2",
+        "2 个中有 1 个带偏置",
+    ),
+    (
         "b25-corr2d-loops-from-1",  # MATLAB's 1-based loop: the range's start told
         "corr2d",
         ("for j in range(x.shape[1] - kw + 1)", "for j in range(1, x.shape[1] - kw + 1)"),
