@@ -74,10 +74,9 @@ def _stop_asked(signum: int, frame: object) -> None:
 def _stoppable(path: Path) -> Iterator[None]:
     """While the block runs (the warm-up: seconds without a socket a stop request could reach),
     `grade engine stop` asks by a mark beside the lock (grader/apps/engines.py): seen, the block
-    is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once).
-    Asked, the block ends as a stop whatever it raised or not: the signal's exception may land in
-    an extension's import, which swallows it and fails the next import of it otherwise (CI saw
-    numpy's "cannot load module more than once per process")."""
+    is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once), and
+    ends as one whatever it raised: an extension's import may swallow the signal's exception, then
+    fail ("cannot load module more than once per process", numpy's)."""
     asked = threading.Event()
 
     def watch() -> bool:
