@@ -188,12 +188,11 @@ ONLY = {
         "BatchSampler random_split default_collate default_convert get_worker_info".split()
     ),
 }
-# What an allowed member can hand back and what it can write, reviewed by family (a module, or
-# "module.member" where one differs from its module's): the member list records it beside each
-# allowed member. A member is allowed only where both stay inside the subset: no builtin function,
-# frame, code object, module namespace, class dict or the guard (enum's writer and returner of
-# builtins are refused above: global_enum writes a module's namespace, pickle_by_enum_name hands
-# back getattr).
+# What an allowed member can hand back and what it can write, reviewed by family (a module, or "module.member"
+# where one differs from its module's): the member list records it beside each allowed member. A member is
+# allowed only where both stay inside the subset: no builtin function, frame, code object, module namespace,
+# class dict or the guard (enum's writer and returner of builtins are refused above: global_enum writes a
+# module's namespace, pickle_by_enum_name hands back getattr).
 OWN_VALUES = "returns: values of the subset (its own classes' instances, numbers, containers)"
 ARGUMENTS = "writes: nothing but the containers and objects it is handed"
 REACH: dict[str, tuple[str, str]] = {
