@@ -233,10 +233,9 @@ def course_name() -> str:
 def to_table(
     report: Report, title: str, colour: bool = False, verbose: bool = False, where: Path | None = None
 ) -> str:
-    """The report as a table and, for each exercise that is not full, its diagnosis (with
-    ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
-    symbol per status (for a terminal: :func:`use_colour`); ``where``: the graded path, read
-    for the names of exercises the learner renamed."""
+    """The report as a table and, for each exercise that is not full, its diagnosis (with ``verbose``, every
+    check that did not pass as well); ``colour`` adds ANSI colours and a symbol per status (for a terminal:
+    :func:`use_colour`); ``where``: the graded path, read for the names of exercises the learner renamed."""
     total = _score(report.score, report.max_score, report.worth if report.course else None)
     width = max([9, *(columns(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
     header = (

@@ -82,9 +82,8 @@ def judged(split: Split, tests: list[dict]) -> list[Exercise]:
 
 
 def applied(report: Report, split: Split | None = None) -> Report:
-    """``report`` in course points where ``split`` is given (:func:`assignment_split`) or the
-    release has one (:func:`released_split`), else as it is: each exercise's [earned, the checks'
-    share, what it is worth]."""
+    """``report`` in course points where ``split`` is given (:func:`assignment_split`) or the release has one
+    (:func:`released_split`), else as it is: each exercise's [earned, the checks' share, what it is worth]."""
     split = split or released_split()
     if split is None:
         return report

@@ -60,10 +60,9 @@ REQUEST_VARIABLES = frozenset(
 
 
 def runtime_folder(env: dict[str, str]) -> Path:
-    """The user's engine folder, the same from every shell: ``/run/user/<uid>/torchgrade`` where
-    the system made that folder for the user, else ``/tmp/torchgrade-<uid>``, whatever a shell's
-    ``XDG_RUNTIME_DIR`` says (an IDE, ssh or sudo set another or none); :data:`RUNTIME_ENV`
-    chooses one of its own."""
+    """The user's engine folder, the same from every shell: ``/run/user/<uid>/torchgrade`` where the system
+    made that folder for the user, else ``/tmp/torchgrade-<uid>``, whatever a shell's ``XDG_RUNTIME_DIR`` says
+    (an IDE, ssh or sudo set another or none); :data:`RUNTIME_ENV` chooses one of its own."""
     explicit = env.get(RUNTIME_ENV)
     if explicit:
         return Path(explicit) / "torchgrade"
@@ -89,14 +88,13 @@ def private_folder(env: dict[str, str]) -> Path | None:
 
 
 def identity(env: dict[str, str]) -> str:
-    """What the engine is: a server answers only clients that would start the same one. Keyed on
-    resolved paths, not on how they were reached: the interpreter and its prefix (``grade``,
-    ``.venv/bin/grade`` unactivated, ``python -m grader``), the checkout, torch and pytest as
-    installed (their version files), the bubblewrap the PATH
-    finds (not the PATH string: an activated venv, another terminal or an IDE prepend their own
-    folders) and the variables that choose the engine. Not the language, nor ``PYTHONPATH`` (the
-    grader and torch the engine runs are this checkout's and this interpreter's, already in the
-    key): they travel with the request."""
+    """What the engine is: a server answers only clients that would start the same one. Keyed on resolved
+    paths, not on how they were reached: the interpreter and its prefix (``grade``, ``.venv/bin/grade``
+    unactivated, ``python -m grader``), the checkout, torch and pytest as installed (their version files), the
+    bubblewrap the PATH finds (not the PATH string: an activated venv, another terminal or an IDE prepend
+    their own folders) and the variables that choose the engine. Not the language, nor ``PYTHONPATH`` (the
+    grader and torch the engine runs are this checkout's and this interpreter's, already in the key): they
+    travel with the request."""
     digest = hashlib.sha256()
     digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)

@@ -1,6 +1,5 @@
-"""Notebook hand-outs made from the stubs: ``grade notebooks OUT``, one notebook per topic (its
-cells, the docstrings as Markdown: docs/architecture.md, "Notebooks"); inline formulas keep their
-Unicode text."""
+"""Notebook hand-outs made from the stubs: ``grade notebooks OUT``, one notebook per topic (its cells, the
+docstrings as Markdown: docs/architecture.md, "Notebooks"); inline formulas keep their Unicode text."""
 
 from __future__ import annotations
 

@@ -270,12 +270,6 @@ def _windows_of(signature: depends.Signature) -> dict[str, tuple[set[bytes], lis
     return found
 
 
-def _raw_possible(content: bytes) -> bool:
-    """Whether ``content`` could hold labels as raw bytes: every dtype's bytes of a run of small
-    whole numbers hold a NUL, which text (code, prose, CSV) does not."""
-    return b"\x00" in content
-
-
 def held_out_leaks(files: Mapping[str, bytes]) -> list[Leak]:
     """The files of ``files`` ({path: content}) that hold a held-out set: its file, or a run of
     its labels in any of :data:`HELD_OUT_DTYPES` or written as numbers."""
@@ -287,7 +281,8 @@ def held_out_leaks(files: Mapping[str, bytes]) -> list[Leak]:
             leaks.append(Leak(file, 0, f"is the held-out set {whole[content]}"))
             continue
         numbers = b"," + b",".join(b"%g" % float(n) for n in _NUMBER.findall(content)) + b","
-        raw_possible = _raw_possible(content)
+        # labels as raw bytes: every dtype's bytes of small whole numbers hold a NUL, which text does not
+        raw_possible = b"\x00" in content
         for where, (raw, written) in sets.items():
             if raw_possible and any(w in content for w in raw) or any(w in numbers for w in written):
                 leaks.append(Leak(file, 0, f"holds labels of the held-out set {where}"))

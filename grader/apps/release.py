@@ -1,7 +1,6 @@
-"""The student release: ``grade release OUT`` writes what a course hands out, from a list
-(docs/sandbox.md, "What is handed out holds no answer"). Each suite is cut down to its public
-tests and the module-level code they use (transitively), so hidden tests, their probes and their
-thresholds are not in the release at all."""
+"""The student release: ``grade release OUT`` writes what a course hands out, from a list (docs/sandbox.md,
+"What is handed out holds no answer"). Each suite is cut down to its public tests and the module-level code
+they use (transitively), so hidden tests, their probes and their thresholds are not in the release at all."""
 
 from __future__ import annotations
 
@@ -220,11 +219,10 @@ def write_release(
     language: str | None = None,
     points: dict | None = None,
 ) -> None:
-    """Write the release of every topic, or only ``topics``, into ``out`` (empty or new), with
-    an assignment's split of its points where ``points`` gives one;
-    :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
-    exercises handed out solved on purpose). ``step(what)`` wraps each slow step (a terminal's
-    progress: :func:`grader.apps.ticker.progress_line`)."""
+    """Write the release of every topic, or only ``topics``, into ``out`` (empty or new), with an assignment's
+    split of its points where ``points`` gives one; :class:`LeakFound`, before anything is written, where it
+    would hold an answer (``allowed``: exercises handed out solved on purpose). ``step(what)`` wraps each slow
+    step (a terminal's progress: :func:`grader.apps.ticker.progress_line`)."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]

@@ -36,11 +36,10 @@ class SelfCheckProblem(RuntimeError):
 
 
 def use_notebook(path: str | os.PathLike[str], lang: str = "") -> None:
-    """Name the notebook file that :func:`check` grades where the front end cannot say which;
-    the set-up cell calls it, so it also starts this kernel's engine, which warms up while the
-    learner reads (the first check() then answers in about a second). ``lang``: the language the
-    hand-out was written in, which check() and hint() then speak (a ``TORCHGRADE_LANG`` set in
-    the kernel's environment still wins)."""
+    """Name the notebook file that :func:`check` grades where the front end cannot say which; the set-up cell
+    calls it, so it also starts this kernel's engine, which warms up while the learner reads (the first
+    check() then answers in about a second). ``lang``: the language the hand-out was written in, which check()
+    and hint() then speak (a ``TORCHGRADE_LANG`` set in the kernel's environment still wins)."""
     global _chosen
     _chosen = Path(path).resolve()
     if lang and not os.environ.get(defaults.LANGUAGE_ENV) and normalise(lang):

@@ -1,8 +1,7 @@
-"""The grading engine behind a notebook's ``check()``, one per kernel (docs/architecture.md,
-"Notebooks"): ``python -m grader.apps.selfcheck_server`` reads one JSON request per line on stdin,
-``{"path": NOTEBOOK, "exercise": NAME}``, and answers one JSON line on stdout, ``{"report": ...}``
-or ``{"problem": "one line"}``, after a first line :data:`READY` once it is warm. It ends when
-stdin closes (the kernel went)."""
+"""The grading engine behind a notebook's ``check()``, one per kernel (docs/architecture.md, "Notebooks"):
+``python -m grader.apps.selfcheck_server`` reads one JSON request per line on stdin, ``{"path": NOTEBOOK,
+"exercise": NAME}``, and answers one JSON line on stdout, ``{"report": ...}`` or ``{"problem": "one line"}``,
+after a first line :data:`READY` once it is warm. It ends when stdin closes (the kernel went)."""
 
 from __future__ import annotations
 

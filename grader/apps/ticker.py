@@ -45,9 +45,8 @@ def progress_line(
 
 @contextlib.contextmanager
 def every(seconds: float, work: Callable[[], bool | None], name: str) -> Iterator[None]:
-    """While the block runs, call ``work`` every ``seconds`` on a daemon thread named ``name``,
-    until it returns true; the block's end stops the thread and waits for it (it wakes every
-    ``seconds``)."""
+    """While the block runs, call ``work`` every ``seconds`` on a daemon thread named ``name``, until it
+    returns true; the block's end stops the thread and waits for it (it wakes every ``seconds``)."""
     stop = threading.Event()
 
     def loop() -> None:

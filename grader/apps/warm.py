@@ -1,7 +1,6 @@
-"""One warm-up for every long-lived engine (``grade watch``, a notebook's ``check()`` engine,
-the learner's warm engine :mod:`grader.serve`): what a fresh ``grade`` pays before its first
-check, paid once (the learner's engine answers after its first part and takes the rest between
-requests)."""
+"""One warm-up for every long-lived engine (``grade watch``, a notebook's ``check()`` engine, the learner's
+warm engine :mod:`grader.serve`): what a fresh ``grade`` pays before its first check, paid once (the learner's
+engine answers after its first part and takes the rest between requests)."""
 
 from __future__ import annotations
 

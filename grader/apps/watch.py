@@ -1,6 +1,5 @@
-"""``grade watch PATH``: grade once, then re-grade the topic of each file the learner saves
-(which saves count, and why a re-grade costs only the topic's grading: docs/architecture.md,
-"The inner loop")."""
+"""``grade watch PATH``: grade once, then re-grade the topic of each file the learner saves (which saves
+count, and why a re-grade costs only the topic's grading: docs/architecture.md, "The inner loop")."""
 
 from __future__ import annotations
 
@@ -143,10 +142,9 @@ def watch(
     live: Callable[[], LiveLines] | None = None,
     step: Step = quiet,
 ) -> None:
-    """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C
-    (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
-    a problem with a re-grade is shown, not raised. On a terminal, ``live`` makes the first
-    grading's progress lines and ``step`` shows the warm-up after it."""
+    """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C (KeyboardInterrupt, for the
+    caller). An unusable PATH raises :class:`UsageProblem`; a problem with a re-grade is shown, not raised. On
+    a terminal, ``live`` makes the first grading's progress lines and ``step`` shows the warm-up after it."""
     topics = chosen_topics(settings.path, settings.options)[0]
     folder = settings.path if settings.path.is_dir() else settings.path.parent
     waiting = _("watching %(path)s: save a file to re-grade its topic; Ctrl-C to stop") % {

@@ -50,10 +50,6 @@ class Mutant:
         return f"line {self.line}: {self.before}  →  {self.after}"
 
 
-# An edit: (operator's name, a function that changes the node in place and says it did)
-Edit = tuple[str, Callable[[ast.AST], bool]]
-
-
 def _swap(table: dict, attr: str) -> Callable[[ast.AST], bool]:
     def change(node: ast.AST) -> bool:
         new = table.get(type(getattr(node, attr)))
@@ -63,11 +59,6 @@ def _swap(table: dict, attr: str) -> Callable[[ast.AST], bool]:
         return True
 
     return change
-
-
-def _edits(node: ast.AST) -> list[Edit]:
-    """The edits that apply to ``node``, in :data:`RULES`' order."""
-    return [(name, edit) for name, applies, edit in RULES if applies(node)]
 
 
 def _drop_term(node: ast.AST) -> bool:
@@ -187,7 +178,7 @@ def mutants(source: str, exercises: tuple[str, ...]) -> list[Mutant]:
     for exercise, at, node in _sites(tree, exercises):
         if id(node) in annotations:
             continue
-        for operator, edit in _edits(node):
+        for operator, edit in [(name, edit) for name, applies, edit in RULES if applies(node)]:
             copied = copy.deepcopy(tree)
             target = _walk_at(copied, at)
             before = ast.unparse(target)
@@ -223,7 +214,7 @@ def _unique(found: list[Mutant]) -> list[Mutant]:
     return kept
 
 
-# (the edit's name, where it applies, the edit), in the order a node's edits are listed
+# (name, where it applies, the edit: changes the node in place, says it did); a node's edits in this order
 RULES: tuple[tuple[str, Callable[[ast.AST], bool], Callable[[ast.AST], bool]], ...] = (
     ("operator", lambda n: isinstance(n, ast.BinOp) and type(n.op) in OPERATORS, _swap(OPERATORS, "op")),
     ("term", lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub)), _drop_term),

@@ -188,12 +188,11 @@ ONLY = {
         "BatchSampler random_split default_collate default_convert get_worker_info".split()
     ),
 }
-# What an allowed member can hand back and what it can write, reviewed by family (a module, or
-# "module.member" where one differs from its module's): the member list records it beside each
-# allowed member. A member is allowed only where both stay inside the subset: no builtin function,
-# frame, code object, module namespace, class dict or the guard (enum's writer and returner of
-# builtins are refused above: global_enum writes a module's namespace, pickle_by_enum_name hands
-# back getattr).
+# What an allowed member can hand back and what it can write, reviewed by family (a module, or "module.member"
+# where one differs from its module's): the member list records it beside each allowed member. A member is
+# allowed only where both stay inside the subset: no builtin function, frame, code object, module namespace,
+# class dict or the guard (enum's writer and returner of builtins are refused above: global_enum writes a
+# module's namespace, pickle_by_enum_name hands back getattr).
 OWN_VALUES = "returns: values of the subset (its own classes' instances, numbers, containers)"
 ARGUMENTS = "writes: nothing but the containers and objects it is handed"
 REACH: dict[str, tuple[str, str]] = {
@@ -248,17 +247,14 @@ def review(module: str, name: str, value: object = None) -> str:
     compiles = [f"{subset_members.COMPILES} {no_eval.COMPILED[module]}"] if module in no_eval.COMPILED else []
     if any(value is writer for writer in WRITES_DECORATED):
         return "; ".join([f"returns: the definition it decorates; {subset_members.DECORATES}", *compiles])
+    # calling a metaclass or an enum's functional API with names makes a class
+    classes = isinstance(value, type) and (issubclass(value, type) or isinstance(value, enum.EnumType))
     parts = module.split(".")
     for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
         if family in REACH:
-            made = [subset_members.MAKES_CLASSES] if makes_classes(value) else []
+            made = [subset_members.MAKES_CLASSES] if classes else []
             return "; ".join([*REACH[family], *made, *compiles])
     return ""
-
-
-def makes_classes(value: object) -> bool:
-    """Whether calling ``value`` with names makes a class: a metaclass, an enum's functional API."""
-    return isinstance(value, type) and (issubclass(value, type) or isinstance(value, enum.EnumType))
 
 
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"

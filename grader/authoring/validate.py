@@ -65,9 +65,8 @@ class Validation:
         return self.killed / self.total if self.total else 1.0
 
     def failures(self, min_score: float = 0.0) -> list[str]:
-        """Why this validation fails (none: it passes): the reference not full, the stub not
-        zero, a mutation score below ``min_score`` (a fraction), an axis of the contract grid
-        neither walked nor exempted."""
+        """Why this validation fails (none: it passes): the reference not full, the stub not zero, a mutation
+        score below ``min_score`` (a fraction), an axis of the contract grid neither walked nor exempted."""
         found = [self.broke] if self.broke else []
         if not self.reference[0] >= self.reference[1] > 0:
             found.append("NOT FULL")

@@ -30,12 +30,11 @@ TRUSTED_THREADS = 1
 # The reference solutions, the corpus and grader/ itself are nested at most a fifth of this.
 SOURCE_MAX_DEPTH = 100
 NOTEBOOK_MAX_BYTES = 64 << 20  # a notebook's file, outputs included (they are dropped once read)
-# Bytes of code the trusted side reads of one submitted source (a .py file, or a notebook's code
-# cells together) and CPU seconds it may spend reading one (parsing, the subset check, the
-# notebook's module and line map, similarity's tokens): past either, the source is refused in one
-# line instead of stalling a batch. The largest reference solution is 5.5 kB; with sizes and depths
-# bounded every reader is linear, and a source at the bound is read in a few seconds of CPU
-# (docs/benchmark.md, "Behind the code").
+# Bytes of code the trusted side reads of one submitted source (a .py file, or a notebook's code cells
+# together) and CPU seconds it may spend reading one (parsing, the subset check, the notebook's module and
+# line map, similarity's tokens): past either, the source is refused in one line instead of stalling a batch.
+# The largest reference solution is 5.5 kB; with sizes and depths bounded every reader is linear, and a source
+# at the bound is read in a few seconds of CPU (docs/benchmark.md, "Behind the code").
 SOURCE_MAX_BYTES = 256 << 10
 SOURCE_READ_SECONDS = 20.0
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
@@ -78,31 +77,27 @@ def cores() -> int:
 # shared run of k + window - 1 = 9 tokens is guaranteed a common fingerprint.
 SIMILARITY_K = 6
 SIMILARITY_WINDOW = 4
-# A unit with fewer fingerprints than this scores at most its share of it (winnowing keeps ~2
-# of every 5 k-grams, ~4 per line): a solution needs about three lines of its own code to
-# score 1.
+# A unit with fewer fingerprints than this scores at most its share of it (winnowing keeps ~2 of every 5
+# k-grams, ~4 per line): a solution needs about three lines of its own code to score 1.
 SIMILARITY_MIN_FINGERPRINTS = 12
 SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
-# A row at or above the threshold is flagged only on evidence unlikely by chance: shared
-# fingerprints weighing at least MIN_EVIDENCE (each weighs 1 / (holders − 1)), or, for the
-# whole topic, at least SIZE_FLOOR shared fingerprints. Measured (k=6, window 4) on
-# tests/grader/similarity_class/ (20 independent `losses` solutions and two copies), on it
-# with the 8 students of similarity_class_obvious/ (the same obvious mse, l1, huber, sigmoid
-# and softmax) and with 3 verbatim and 1 disguised reference copies
-# (similarity_class_leak/): independent rows at or above 0.7 weigh at most 11.0 (two obvious
-# students identical on 5 short exercises, 50 fingerprints); copies' rows weigh at least
-# 17.2 (a copied cross_entropy: 23 fingerprints, 17.2; the disguised reference copy 21.6)
-# and share 132–138 fingerprints for the whole topic (independent pairs at most 50). With 10
-# verbatim copies in a class of 30 each fingerprint weighs 1/9 (the copies' whole topic
-# 11.5): the size floor flags them. Weights come from the class: the two obvious students
-# identical on 5 exercises weigh 39 alone, 14.5 among 6 of the obvious students, 11.0 among 8.
+# A row at or above the threshold is flagged only on evidence unlikely by chance: shared fingerprints weighing
+# at least MIN_EVIDENCE (each weighs 1 / (holders − 1)), or, for the whole topic, at least SIZE_FLOOR shared
+# fingerprints. Measured (k=6, window 4) on tests/grader/similarity_class/ (20 independent `losses` solutions
+# and two copies), on it with the 8 students of similarity_class_obvious/ (the same obvious mse, l1, huber,
+# sigmoid and softmax) and with 3 verbatim and 1 disguised reference copies (similarity_class_leak/):
+# independent rows at or above 0.7 weigh at most 11.0 (two obvious students identical on 5 short exercises, 50
+# fingerprints); copies' rows weigh at least 17.2 (a copied cross_entropy: 23 fingerprints, 17.2; the
+# disguised reference copy 21.6) and share 132–138 fingerprints for the whole topic (independent pairs at most
+# 50). With 10 verbatim copies in a class of 30 each fingerprint weighs 1/9 (the copies' whole topic 11.5):
+# the size floor flags them. Weights come from the class: the two obvious students identical on 5 exercises
+# weigh 39 alone, 14.5 among 6 of the obvious students, 11.0 among 8.
 SIMILARITY_MIN_EVIDENCE = 14.0
 SIMILARITY_SIZE_FLOOR = 100
-# A student's whole topic is flagged against the reference when this many exercises reach the
-# threshold against it with MIN_EVIDENCE between them. Measured on the classes above:
-# independent students match the reference in at most 1 exercise (summed evidence 2.1); a
-# student with 6 reference exercises among 5 of their own matches it in 5 (21.5, whole-topic
-# score 0.42); the verbatim and disguised copies in 10 (24.8–26.2).
+# A student's whole topic is flagged against the reference when this many exercises reach the threshold
+# against it with MIN_EVIDENCE between them. Measured on the classes above: independent students match the
+# reference in at most 1 exercise (summed evidence 2.1); a student with 6 reference exercises among 5 of their
+# own matches it in 5 (21.5, whole-topic score 0.42); the verbatim and disguised copies in 10 (24.8–26.2).
 SIMILARITY_REFERENCE_EXERCISES = 3
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
 # classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
@@ -134,11 +129,10 @@ def check_table_folder() -> Path:
 
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
-# What the trusted side shows of a submission (grader/base/clean.py), in characters. The worker cuts
-# an exception's text at 600 (grader/sandboxed/raised.py), but the submission can lift that;
-# a whole message adds the exception's type, what was running and up to three `where` lines,
-# so an honest one stays under ~1,500. A name (a function, a type, a file, a student, one
-# `where` line) is cut at 200.
+# What the trusted side shows of a submission (grader/base/clean.py), in characters. The worker cuts an
+# exception's text at 600 (grader/sandboxed/raised.py), but the submission can lift that; a whole message adds
+# the exception's type, what was running and up to three `where` lines, so an honest one stays under ~1,500. A
+# name (a function, a type, a file, a student, one `where` line) is cut at 200.
 SHOWN_MESSAGE_CHARS = 2000
 SHOWN_NAME_CHARS = 200
 REVIEW_SOURCE_CHARS = 200_000  # of one submitted file on the review page (grade batch review)

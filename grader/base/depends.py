@@ -132,9 +132,8 @@ _allowed: dict[Stamp, list[str]] = {}
 
 
 def libraries() -> list[str]:
-    """The installed libraries a grade imports: the test runner's and every one the member list
-    allows a member of (numpy beside torch), not the standard library (Python's version is in
-    every key)."""
+    """The installed libraries a grade imports: the test runner's and every one the member list allows a
+    member of (numpy beside torch), not the standard library (Python's version is in every key)."""
     info = os.stat(MEMBERS)
     if stamp(info) not in _allowed:
         with open(MEMBERS, encoding="utf-8") as listing:
@@ -243,10 +242,9 @@ def _portable(path: str) -> str:
 
 
 def digest(paths: Sequence[str]) -> str:
-    """The hash of ``paths``' names (:func:`_portable`) and bytes, in the order of their names;
-    hashed again in this process only when a file's :func:`stamp` changed (``grade watch``, the
-    warm engine): the shared files once for every topic. Raises OSError for a file that cannot be
-    read."""
+    """The hash of ``paths``' names (:func:`_portable`) and bytes, in the order of their names; hashed again
+    in this process only when a file's :func:`stamp` changed (``grade watch``, the warm engine): the shared
+    files once for every topic. Raises OSError for a file that cannot be read."""
     signature = tuple((p, stamp(os.stat(p))) for p in paths)
     if signature not in _hashed:
         hashed = hashlib.sha256()

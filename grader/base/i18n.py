@@ -62,9 +62,8 @@ def refresh() -> None:
 
 
 def language() -> str:
-    """The language output is in (the module docstring's order), read once per process (see
-    :func:`refresh`); a locale of "C" or "POSIX" (a container's) chooses nothing, so a course's
-    language applies there."""
+    """The language output is in (the module docstring's order), read once per process (see :func:`refresh`);
+    a locale of "C" or "POSIX" (a container's) chooses nothing, so a course's language applies there."""
     if not _chosen:
         _chosen["lang"] = _read(os.environ)
     return _chosen["lang"]
@@ -166,9 +165,8 @@ def text(message: str, depth: int = 0) -> str:
 
 @cache
 def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
-    """``lang``'s f-string templates as patterns, the most literal text first (a template of
-    fewer words never takes a text a longer one fits): the grader's catalogue's, then each pack's
-    (their suites' f-strings)."""
+    """``lang``'s f-string templates as patterns, the most literal text first (a template of fewer words never
+    takes a text a longer one fits): the grader's catalogue's, then each pack's (their suites' f-strings)."""
     entries: dict[Any, Any] = {}
     for path in _catalogue_files(lang):  # each read again, once: its own entries, not its fallbacks'
         entries = {**getattr(_read_catalogue(path), "_catalog", {}), **entries}  # the first one's wins
@@ -230,10 +228,9 @@ SHORT_HELP_COLUMNS = 72  # a command's line in its group's help, beside the name
 
 
 def short_help(help_text: str) -> str:
-    """A command's line in its group's help, in a language written without spaces: its help's
-    first sentence, else as many of its clauses (cut outside brackets) as fit
-    :data:`SHORT_HELP_COLUMNS`, and "…" (Click cuts at a space, so a Chinese sentence, one long
-    word to it, became "...")."""
+    """A command's line in its group's help, in a language written without spaces: its help's first sentence,
+    else as many of its clauses (cut outside brackets) as fit :data:`SHORT_HELP_COLUMNS`, and "…" (Click cuts
+    at a space, so a Chinese sentence, one long word to it, became "...")."""
     first = help_text.strip().split("\n\n")[0].replace("\n", " ").split("。")[0].strip()
     clauses, depth, start = [], 0, 0
     for at, char in enumerate(first):
@@ -259,10 +256,9 @@ def commands_of(command: Any) -> list[Any]:
 
 
 def translated_docstrings(topic: str) -> dict[str, str]:
-    """{exercise (``__module__``: the module): its docstring} in the learner's language, from its
-    pack's ``locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
-    for the hand-outs and `grade next`'s line, the stubs keep the English contract); {} in English
-    or without one."""
+    """{exercise (``__module__``: the module): its docstring} in the learner's language, from its pack's
+    ``locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations for the hand-outs and
+    `grade next`'s line, the stubs keep the English contract); {} in English or without one."""
     if language() == "en":
         return {}
     paths = [folder / "docstrings" / f"{topic}.md" for folder in _pack_locales(language())]

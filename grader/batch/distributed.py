@@ -52,13 +52,12 @@ def outcome_of(answer: object) -> TopicOutcome | Exception:
 
 
 class StopWorkerOnClose(NannyPlugin):
-    """On every nanny (``dask worker``'s own process): when it closes (SIGTERM, SIGINT, a
-    scale-down), its worker process is killed at once instead of asked to close. Asked, the
-    worker's close waited for the grading in flight (seconds; a minute for a stuck submission)
-    until the nanny killed it "still alive after 8.0 seconds"; even told to abandon it, the
-    worker took 0.8-1.3 s more on a loaded machine (its event loop behind the grading thread,
-    then torch's teardown at exit). The scheduler re-queues the task of a worker that died, and
-    that worker never answers it: the coordinator records the task once. Its zygote sees its
+    """On every nanny (``dask worker``'s own process): when it closes (SIGTERM, SIGINT, a scale-down), its
+    worker process is killed at once instead of asked to close. Asked, the worker's close waited for the
+    grading in flight (seconds; a minute for a stuck submission) until the nanny killed it "still alive after
+    8.0 seconds"; even told to abandon it, the worker took 0.8-1.3 s more on a loaded machine (its event loop
+    behind the grading thread, then torch's teardown at exit). The scheduler re-queues the task of a worker
+    that died, and that worker never answers it: the coordinator records the task once. Its zygote sees its
     socket close and exits; the sandboxed children die with the zygote."""
 
     name = "torchgrade-stop-worker-on-close"

@@ -1,7 +1,6 @@
 """``grade batch --explain``: for each student, whether this run graded them again and why
-(docs/instructors.md, "Grading a class"): each input kind's digest
-(:func:`grader.base.depends.kind_digests`) compared with the last run's ``inputs.json``, and each
-student's row before the run with the row after it."""
+(docs/instructors.md, "Grading a class"): each input kind's digest (:func:`grader.base.depends.kind_digests`)
+compared with the last run's ``inputs.json``, and each student's row before the run with the row after it."""
 
 from __future__ import annotations
 

@@ -291,9 +291,8 @@ class Submitted:
 
 
 class CourseBook:
-    """The course's tables of a gradebook: overrides, submission times, and in ``meta`` the
-    course file, assignment and roster it was graded for (what ``--history`` and ``override``
-    read back)."""
+    """The course's tables of a gradebook: overrides, submission times, and in ``meta`` the course file,
+    assignment and roster it was graded for (what ``--history`` and ``override`` read back)."""
 
     def __init__(self, gradebook: Gradebook) -> None:
         self.connection = gradebook.connection

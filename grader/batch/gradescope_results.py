@@ -25,13 +25,6 @@ def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
     return f"{base} {seen[base]}"
 
 
-def _checks_of(topic: dict, name: str) -> list[dict]:
-    """The checks of exercise ``name`` that ran (a skipped check is no part of its tests)."""
-    return [
-        t for t in topic["tests"] if name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
-    ]
-
-
 def _judged(checks: list[dict], name: str, twin: str, hidden_text: bool = False) -> Exercise:
     """Exercise ``name`` judged on ``checks`` alone (a check shared by exercises names each)."""
     return next(e for e in judge(checks, twin, hidden_text=hidden_text) if e.name == name)
@@ -82,7 +75,11 @@ def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibi
     for exercise in shown_exercises(topic, standing, hidden_text):
         if exercise.status == "skipped":
             continue
-        checks = _checks_of(topic, exercise.name)
+        checks = [  # the exercise's checks that ran (a skipped check is no part of its tests)
+            t
+            for t in topic["tests"]
+            if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+        ]
         public = [t for t in checks if t.get("visibility") == "public"]
         hidden = [t for t in checks if t.get("visibility") != "public"]
         parts = [(part, secret) for part, secret in ((public, False), (hidden, True)) if part]

@@ -150,11 +150,6 @@ def one_line(text: str, limit: int = MAX_REASON) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _detail(exc: BaseException) -> str:
-    """zlib's "Error -3 while decompressing data: invalid block type" -> "invalid block type"."""
-    return str(exc).rsplit(": ", 1)[-1] or type(exc).__name__
-
-
 def archive_problem(exc: Exception) -> str:
     """Why the zip as a whole cannot be opened, and what to do about it."""
     if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
@@ -170,7 +165,9 @@ def member_problem(name: str, exc: Exception) -> str:
     if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
         return f"the zip is damaged: member {name} fails its CRC check; {AGAIN}"
     if isinstance(exc, zlib.error):
-        return f"the zip is damaged: member {name} does not decompress ({_detail(exc)}); {AGAIN}"
+        # zlib's "Error -3 while decompressing data: invalid block type" -> "invalid block type"
+        detail = str(exc).rsplit(": ", 1)[-1] or type(exc).__name__
+        return f"the zip is damaged: member {name} does not decompress ({detail}); {AGAIN}"
     if isinstance(exc, EOFError):
         return f"the zip is damaged: member {name} ends early (the zip is truncated); {AGAIN}"
     if isinstance(exc, NotImplementedError):

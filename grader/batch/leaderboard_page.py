@@ -1,6 +1,5 @@
-"""``grade batch leaderboard``: ``leaderboard.html`` and ``leaderboard.json`` from the gradebook's
-held-out metrics (what they show: docs/instructors.md, "Leaderboards on held-out data"); every
-name is escaped."""
+"""``grade batch leaderboard``: ``leaderboard.html`` and ``leaderboard.json`` from the gradebook's held-out
+metrics (what they show: docs/instructors.md, "Leaderboards on held-out data"); every name is escaped."""
 
 from __future__ import annotations
 

@@ -155,11 +155,10 @@ class MarkBook:
                 self._write(mark)
 
     def put_over(self, mark: Mark, drawn: str, mates: tuple[str, ...] = ()) -> tuple[Mark | None, int]:
-        """Record ``mark`` in one transaction if the mark it replaces is still the one its form
-        was ``drawn`` from (:func:`version`): (None, the number of the last mark written); else
-        write nothing: (the mark recorded, 0). ``mates``: the student's team, given the same
-        mark where they have none or the one drawn (marked with the student), never over a mark
-        of their own."""
+        """Record ``mark`` in one transaction if the mark it replaces is still the one its form was ``drawn``
+        from (:func:`version`): (None, the number of the last mark written); else write nothing: (the mark
+        recorded, 0). ``mates``: the student's team, given the same mark where they have none or the one drawn
+        (marked with the student), never over a mark of their own."""
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             current = self.mark(mark.student, mark.item)

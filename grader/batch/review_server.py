@@ -116,13 +116,10 @@ def _file(marking: Marking, position: int, number: int) -> Answer:
     return Answer(HTTPStatus.OK, file.path.read_bytes(), LINKED[suffix], headers)
 
 
-def _typed(form: dict[str, list[str]]) -> dict:
-    return {**{key: values[-1] for key, values in form.items()}, "rubric": tuple(form.get("rubric", []))}
-
-
 def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer:
     """Record one item's mark, unless it changed since the form was drawn; then on."""
-    typed, held = _typed(form), marking.held
+    typed: dict = {key: values[-1] for key, values in form.items()}
+    typed["rubric"], held = tuple(form.get("rubric", [])), marking.held
     if position >= len(held.rows) or typed.get("item") not in held.assignment.manual:
         return Answer(HTTPStatus.NOT_FOUND)
     student, item = held.rows[position].student, typed["item"]

@@ -27,7 +27,6 @@ from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
 from grader.batch.leaderboard import HeldOutScores, followup, hashes, record, recorded, score_class
-from grader.batch.lms.base import LmsName
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
 from grader.batch.setup import BatchOptions, prepared
@@ -161,11 +160,6 @@ def _roster_report(
         )
         lines.append(f"{len(absent)} student(s) on the roster have no submission ({given}): {names}")
     return lines
-
-
-def _download_names(submissions: list[Submission]) -> dict[str, tuple[LmsName, ...]]:
-    """Each student's names in the LMS's download (Canvas's comment upload is keyed by them)."""
-    return {s.student: tuple(n for e in s.entries if (n := lms_name(e.name))) for s in submissions if s.name}
 
 
 def _warn(lines: list[str], what: str = "roster") -> None:
@@ -417,7 +411,10 @@ def _export(run: _Class, out: Path) -> None:
             unmatched=unlisted,
             settings=run.options.lms,
             column=column,
-            names=_download_names(run.found),
+            # each student's names in the LMS's download (Canvas's comment upload is keyed by them)
+            names={
+                s.student: tuple(n for e in s.entries if (n := lms_name(e.name))) for s in run.found if s.name
+            },
         )
     edits = NoteBook(run.gradebook.connection).edits()
     summary.stats = class_stats(rows, run.options.lms.missing, edits, names)

@@ -69,12 +69,11 @@ def _copied(report: dict) -> dict:
 
 
 def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
-    """The report with each topic's exercises in the assignment's points, and per exercise
-    ``[earned, possible]``. One weighing (grader/checks/verdict/exercises.py :func:`scaled`): the
-    exercise verdict judges the report's checks as they are (a shared check charged to the
-    exercise its record blames, the report's points, the kind weights the assignment sets, its
-    twin rule), and the assignment only scales each exercise to its points. Without an
-    assignment, the report's own numbers."""
+    """The report with each topic's exercises in the assignment's points, and per exercise ``[earned,
+    possible]``. One weighing (grader/checks/verdict/exercises.py :func:`scaled`): the exercise verdict judges
+    the report's checks as they are (a shared check charged to the exercise its record blames, the report's
+    points, the kind weights the assignment sets, its twin rule), and the assignment only scales each exercise
+    to its points. Without an assignment, the report's own numbers."""
     weighed = _copied(report)
     totals: dict[str, list[float]] = {}
     if assignment is not None:
@@ -275,9 +274,8 @@ def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridd
 
 
 def standing_lines(row: Row, retotalled: bool = False) -> list[str]:
-    """What the feedback and the history say about late penalties and overrides; with
-    ``retotalled`` (the history), the marks an edited rubric re-totalled too (the feedback says
-    that beside the item itself)."""
+    """What the feedback and the history say about late penalties and overrides; with ``retotalled`` (the
+    history), the marks an edited rubric re-totalled too (the feedback says that beside the item itself)."""
     standing = row.report.get("standing") or {}
     lines = []
     if standing.get("excused"):

@@ -1,6 +1,5 @@
-"""When each submission arrived, from what the LMS gives, in docs/instructors.md's order of
-trust ("A course, from `grade course init` to the LMS import": Deadlines). Times without an
-offset are in the course's zone."""
+"""When each submission arrived, from what the LMS gives, in docs/instructors.md's order of trust ("A course,
+from `grade course init` to the LMS import": Deadlines). Times without an offset are in the course's zone."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""The class of 20 against a named commit in the same run (``python -m grader.bench --against
-COMMIT``): the commit checked out beside this checkout (a detached git worktree, removed after),
-the two graded in turns on the same machine, so a regression shows the day it lands. A figure,
-never a gate."""
+"""The class of 20 against a named commit in the same run (``python -m grader.bench --against COMMIT``): the
+commit checked out beside this checkout (a detached git worktree, removed after), the two graded in turns on
+the same machine, so a regression shows the day it lands. A figure, never a gate."""
 
 from __future__ import annotations
 

@@ -36,12 +36,11 @@ class Spent:
 
 
 class CpuClock:
-    """CPU seconds of the benchmark and every process it starts, the sandboxed ones included:
-    the benchmark moves itself into a cgroup v1 ``cpuacct`` group of its own where it may (as
-    root), which its children inherit. Elsewhere ``getrusage`` of this process and its waited
-    children, which misses the zygote's children (reaped inside their sandbox): ``how`` says
-    which. CPU seconds do not grow by waiting for a core, so they vary less than wall seconds
-    on a shared machine."""
+    """CPU seconds of the benchmark and every process it starts, the sandboxed ones included: the benchmark
+    moves itself into a cgroup v1 ``cpuacct`` group of its own where it may (as root), which its children
+    inherit. Elsewhere ``getrusage`` of this process and its waited children, which misses the zygote's
+    children (reaped inside their sandbox): ``how`` says which. CPU seconds do not grow by waiting for a core,
+    so they vary less than wall seconds on a shared machine."""
 
     def __init__(self) -> None:
         self.group: Path | None = CPUACCT / f"tg-bench-{os.getpid()}"

@@ -52,11 +52,10 @@ def carried_fields() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Config:
-    """What ``gradescope.json`` records: the grading options (the topics, empty: every shipped
-    suite; a course assignment's exercises; the limits), the hidden checks' visibility, and the
-    course's assignment as the zip carries it (:func:`carried_fields`: its points, twin rule,
-    submission limits, leaderboards, due time, late policy, extensions), each by its field's
-    name; a field not given is its declared default."""
+    """What ``gradescope.json`` records: the grading options (the topics, empty: every shipped suite; a course
+    assignment's exercises; the limits), the hidden checks' visibility, and the course's assignment as the zip
+    carries it (:func:`carried_fields`: its points, twin rule, submission limits, leaderboards, due time, late
+    policy, extensions), each by its field's name; a field not given is its declared default."""
 
     options: Options = field(default_factory=Options)
     hidden_visibility: str = defaults.HIDDEN_VISIBILITY
@@ -119,8 +118,7 @@ class Config:
 
 
 def assignment_fields(assignment: Assignment | None) -> dict[str, Any]:
-    """What the zip carries of a course's assignment (:func:`carried_fields`), by field; none
-    without one."""
+    """What the zip carries of a course's assignment (:func:`carried_fields`), by field; none without one."""
     return {name: getattr(assignment, name) for name in carried_fields()} if assignment else {}
 
 

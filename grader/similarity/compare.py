@@ -100,11 +100,6 @@ def parse(text: str) -> ast.Module:
         raise SyntaxError(f"does not parse ({type(exc).__name__}: {exc})") from None
 
 
-def boilerplate(stub: str, exercises: tuple[str, ...], k: int) -> set[int]:
-    """Every k-gram hash of the stub's exercise units."""
-    return {g.hash for unit in units(parse(stub), exercises).values() for g in kgram_hashes(unit.tokens, k)}
-
-
 def _member(name: str, text: str, exercises: tuple[str, ...], known: set[int], settings: Settings) -> Student:
     member = Student(name, text.splitlines(), units(parse(text), exercises))
     member.keep(
@@ -187,7 +182,11 @@ def compare_topic(
     """Every pair's rows and every student's rows against ``reference`` (ranked), and notes on files left out."""
     settings = settings or Settings()
     exercises = exercise_names(parse(stub))
-    known = boilerplate(stub, exercises, settings.k)
+    known = {  # every k-gram hash of the stub's exercise units
+        g.hash
+        for unit in units(parse(stub), exercises).values()
+        for g in kgram_hashes(unit.tokens, settings.k)
+    }
     students: dict[str, Student] = {}
     notes: list[str] = []
     for source in submitted:

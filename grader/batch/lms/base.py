@@ -1,6 +1,5 @@
-"""What every LMS module (:mod:`grader.batch.lms`) shares: a bulk download's name, the roster read
-from the LMS's export, and the one answer to "what grade does this student get" that every output
-uses."""
+"""What every LMS module (:mod:`grader.batch.lms`) shares: a bulk download's name, the roster read from the
+LMS's export, and the one answer to "what grade does this student get" that every output uses."""
 
 from __future__ import annotations
 
