@@ -254,7 +254,6 @@ class _Held(_Window):
         self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
         self.between: torch.library.Library | None = None  # the other composites, between calls
         self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
-        self.kept: frozenset[str] | None = None  # what refusing() left replaced, for the next probe
 
     def note(self, name: str) -> None:
         super().note(name)
@@ -267,7 +266,6 @@ class _Held(_Window):
             self.lift()
             self.names = self.names | names
             self.during = _replaced(_kernels(self.names), self)
-        self.kept = None
         _destroy(self.between)
         self.between = None
 
@@ -279,7 +277,7 @@ class _Held(_Window):
         _destroy(self.during)
         _destroy(self.between)
         self.during = self.between = None
-        self.names, self.kept = frozenset(), None
+        self.names = frozenset()
 
 
 _HELD = _Held()
@@ -314,10 +312,10 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
 @contextmanager
 def refusing(names: frozenset[str]) -> Iterator[None]:
     """Inside a probe: its exercise's twins' kernels replaced, recorded call or not (docs/engine.md)."""
-    if names and _HELD.on and _HELD.kept != names:
+    if names and _HELD.on and _HELD.names != names:
         _HELD.enter(names)
         _HELD.leave()  # the composites too (conv_tbc beside the backends' convolutions)
-        _HELD.calling, _HELD.kept = False, names
+        _HELD.calling = False
     yield
 
 
@@ -340,16 +338,16 @@ def refused_outside() -> set[str]:  # the twins the probe in flight ran outside 
 @contextmanager
 def answering(refuse: frozenset[str], helpers: tuple[str, ...]) -> Iterator[None]:
     """While the worker runs a probe and makes its answer plain data: its recorded calls' twins
-    (:func:`off_limits`) stay replaced to the end (no finalizer computes with one); :func:`refusing`'s
-    into the next probe that refuses the same unrecorded (saves ~0.9 ms a probe); else torch's own."""
-    if helpers or _HELD.kept != refuse:
+    (:func:`off_limits`) stay replaced to the end (no finalizer computes with one); held into the next
+    probe where both refuse the same, no helpers (registering costs ~0.3–0.9 ms); else torch's own."""
+    if helpers or _HELD.names != refuse:
         _HELD.lift()
     _HELD.on, _HELD.outside = True, set()
     try:
         yield
     finally:
         _HELD.on = False
-        if _HELD.kept is None:
+        if helpers or _HELD.names != refuse:  # a recorded call's own off= names: not this probe's
             _HELD.lift()
 
 
