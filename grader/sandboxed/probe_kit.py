@@ -242,17 +242,17 @@ def _destroy(library: torch.library.Library | None) -> None:
 
 
 class _Held(_Window):
-    """The twins of a probe's recorded calls, held replaced until its answer is sent
-    (:func:`answering`): the kernels of a call stay replaced from the first call on; between the
-    calls the composites that only the recorder watches during one (``l1_loss``) raise too."""
+    """The twins of a probe's calls, held replaced until its answer is sent (:func:`answering`)
+    from the first call on, composites included (``l1_loss`` raises in a recorded call too: a
+    twin reached, as its recorder tells it)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.calling = False
         self.on = False
         self.names: frozenset[str] = frozenset()
-        self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
-        self.between: torch.library.Library | None = None  # the other composites, between calls
+        self.during: torch.library.Library | None = None  # the backends' kernels (_kernels)
+        self.between: torch.library.Library | None = None  # the other composites
         self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
 
     def note(self, name: str) -> None:
@@ -261,17 +261,12 @@ class _Held(_Window):
             self.outside.add(name)
 
     def enter(self, names: frozenset[str]) -> None:
-        """A recorded call of ``names`` begins: those held too, the composites left to its recorder."""
+        """A call refusing ``names`` begins: those replaced too, composites included, until lifted."""
         if not names <= self.names:
             self.lift()
             self.names = self.names | names
             self.during = _replaced(_kernels(self.names), self)
-        _destroy(self.between)
-        self.between = None
-
-    def leave(self) -> None:
-        """A recorded call ended: every twin held so far replaced, composites included."""
-        self.between = _replaced(_composites(self.names), self)
+            self.between = _replaced(_composites(self.names), self)
 
     def lift(self) -> None:
         _destroy(self.during)
@@ -298,7 +293,6 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
         finally:
             # what runs between the calls is noted nowhere: it gets NaN or raises
             _HELD.refused, _HELD.calling = set(), False
-            _HELD.leave()
         return
     window = _Window()
     library = _replaced(_kernels(wanted), window)
@@ -313,8 +307,7 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
 def refusing(names: frozenset[str]) -> Iterator[None]:
     """Inside a probe: its exercise's twins' kernels replaced, recorded call or not (docs/engine.md)."""
     if names and _HELD.on and _HELD.names != names:
-        _HELD.enter(names)
-        _HELD.leave()  # the composites too (conv_tbc beside the backends' convolutions)
+        _HELD.enter(names)  # the composites too (conv_tbc beside the backends' convolutions)
         _HELD.calling = False
     yield
 
