@@ -44,7 +44,7 @@ def gone_after(pid: int, since: float) -> float:
             with open(f"/proc/{pid}/stat") as stat:
                 if stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
                     break
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone between the open and the read too
             break
         time.sleep(0.005)
     return time.monotonic() - since
