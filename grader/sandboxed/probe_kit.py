@@ -206,19 +206,12 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
 
 @functools.cache
 def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
-    """The kernels replaced while a recorded call runs: composites only when no name has a backend
-    kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
+    """The kernels a recorded call outside a probe's answer replaces (a probe's own hold every one
+    of :func:`_all_kernels`): composites only when no name has a backend kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
     raise in a thread torch started in C++ ends the worker; the sets name the leaves their
     composites reach (``softmax`` and ``_softmax``)."""
     found = _all_kernels(names)
     return tuple(k for k in found if k[2] == "CPU") or found
-
-
-@functools.cache
-def _composites(names: frozenset[str]) -> tuple[Kernel, ...]:
-    """The kernels of ``names`` that a recorded call leaves to its recorder (:func:`_kernels`'s others)."""
-    during = set(_kernels(names))
-    return tuple(k for k in _all_kernels(names) if k not in during)
 
 
 def _replaced(kernels: Iterable[Kernel], window: _Window) -> torch.library.Library | None:
@@ -251,8 +244,7 @@ class _Held(_Window):
         self.calling = False
         self.on = False
         self.names: frozenset[str] = frozenset()
-        self.during: torch.library.Library | None = None  # the backends' kernels (_kernels)
-        self.between: torch.library.Library | None = None  # the other composites
+        self.library: torch.library.Library | None = None  # every kernel of names (_all_kernels)
         self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
 
     def note(self, name: str) -> None:
@@ -265,13 +257,11 @@ class _Held(_Window):
         if not names <= self.names:
             self.lift()
             self.names = self.names | names
-            self.during = _replaced(_kernels(self.names), self)
-            self.between = _replaced(_composites(self.names), self)
+            self.library = _replaced(_all_kernels(self.names), self)
 
     def lift(self) -> None:
-        _destroy(self.during)
-        _destroy(self.between)
-        self.during = self.between = None
+        _destroy(self.library)
+        self.library = None
         self.names = frozenset()
 
 

@@ -279,7 +279,7 @@ def test_sgd_fit_per_sample(sub):
             lambda start: replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1]
         )
         if drawn is False:  # its order drawn from another RNG: torch's global one, NumPy's, Python's
-            keyed.append(Keyed(IGNORED_GENERATOR_HINT, lambda got, want: True))
+            keyed.append(seen(IGNORED_GENERATOR_HINT))
         expect_fit(
             result,
             replay_sgd(x, y, 0.05, 4, g),
@@ -288,6 +288,12 @@ def test_sgd_fit_per_sample(sub):
             keyed=tuple(keyed),
             moment=replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), before=True)[1],
         )
+
+
+def seen(text: str) -> Keyed:
+    """A hint whose cause the probe saw itself (the state's dtypes, a generator never drawn from):
+    it holds whatever the values, an answer off by float32's ulps only too (a plain hint is not shown there)."""
+    return Keyed(text, lambda *_: True)
 
 
 ONE_ORDER_HINT = N_("draw a new permutation every epoch: torch.randperm inside the epoch loop")
@@ -453,12 +459,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 hint=(
                     *(known(SHARED_STEP, shared[t][i], p) if shared is not None else ()),
                     *(nan_as(ADAM_T_FROM_ZERO, from_zero[t][i]) if from_zero is not None and t == 0 else ()),
-                    # the state's dtypes seen: evidence, kept where the values are off by float32's ulps only
-                    Keyed(STATE_DTYPE_HINT, lambda *_: True)
-                    if got.get("state_dtypes")
-                    else CARRIED_HINT
-                    if t
-                    else "",
+                    seen(STATE_DTYPE_HINT) if got.get("state_dtypes") else CARRIED_HINT if t else "",
                 ),
                 mistakes={key: (walked[t][i], hint) for key, (walked, hint) in mistaken.items()},
                 **tol,

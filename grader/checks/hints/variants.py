@@ -35,9 +35,7 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     is O(ε) off: a check tighter than that sees it)."""
     wrong, right = mistaken.detach().double(), expected.detach().double()
     if tuple(mistaken.shape) != tuple(expected.shape):
-        if wrong.squeeze().shape == right.squeeze().shape and bool(
-            (wrong.squeeze() == right.squeeze()).all()
-        ):
+        if torch.equal(wrong.squeeze(), right.squeeze()):
             return ()  # only size-1 dims apart: the shape's message names that, no cause more
         wanted = tuple(mistaken.shape)
         return (Shaped(text, lambda shape: shape == wanted),)

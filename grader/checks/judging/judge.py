@@ -185,7 +185,8 @@ def expect_close(
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():  # a NaN where none is expected is never close: nothing below can fail
         return tensor
-    shown_hint = chosen((Keyed(SIGN_LOST, absolute), *(hint if isinstance(hint, tuple) else (hint,))), a, e)
+    hints = hint if isinstance(hint, tuple) else (hint,)
+    shown_hint = chosen((Keyed(SIGN_LOST, absolute), *hints), a, e)
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
@@ -207,8 +208,7 @@ def expect_close(
     float64 = expected.dtype == torch.float64 and rtol < FLOAT32_ULPS / 10
     if float64 and float32_only(a, e) and cause == "values":  # the formula right to float32's ulps:
         # a plain hint's traps (a missed case, a lost state) would be far off, only a keyed one holds
-        keyed = tuple(h for h in (hint if isinstance(hint, tuple) else (hint,)) if not isinstance(h, str))
-        shown_hint = chosen(keyed, a, e)
+        shown_hint = chosen(tuple(h for h in hints if not isinstance(h, str)), a, e)
     want, got = worst(a, e, close, rtol, atol, float64)
     fail(what=what, expected=want, got=got, hint=shown_hint, cause=cause)
     return tensor
