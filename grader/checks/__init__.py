@@ -37,6 +37,7 @@ _HOMES = {
     **{
         name: "grader.checks.hints.variants"
         for name in (
+            "INDEX_FROM_ONE",
             "argument_ignored",
             "known",
             "unchanged",

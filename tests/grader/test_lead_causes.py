@@ -1786,6 +1786,81 @@ BLIND_LEADS = [
         "start at 0",
         "从 0 开始",
     ),
+    (
+        "b31-one-hot-classes-from-1",  # MATLAB's 1..C: every 1 a column early
+        "one_hot",
+        (
+            "classes = torch.arange(num_classes, device=labels.device)",
+            "classes = torch.arange(1, num_classes + 1, device=labels.device)",
+        ),
+        "every index one lower",
+        "torch 的索引从 0 开始",
+    ),
+    (
+        "b31-embedding-rows-from-1",
+        "embedding_lookup",
+        ("return weight[idx]", "return weight[idx - 1]"),
+        "every index one lower",
+        "torch 的索引从 0 开始",
+    ),
+    (
+        "b31-detach-one-factor",  # u = x·x with one operand detached: 2·x²
+        "detach_grad",
+        ("u = (copy * copy).detach()", "u = copy * copy.detach()"),
+        "one of u's factors",
+        "u 的一个因子",
+    ),
+    (
+        "b31-closed-form-intercept",  # scikit-learn's fit_intercept: a column of ones, its weight dropped
+        "closed_form_linear_regression",
+        (
+            "return torch.linalg.solve(X.T @ X, X.T @ y)",
+            "X1 = torch.cat([torch.ones_like(X[:, :1]), X], 1)\n    return torch.linalg.solve(X1.T @ X1, X1.T @ y)[1:]",
+        ),
+        "with an intercept beside them",
+        "连同截距一起拟合",
+    ),
+    (
+        "b31-dataset-header-dropped",  # the first line taken for a header
+        "DiabetesDataset",
+        (
+            'table = np.loadtxt(path, delimiter=",", dtype=np.float32)',
+            'table = np.loadtxt(path, delimiter=",", dtype=np.float32)[1:]',
+        ),
+        "no header line",
+        "没有表头行",
+    ),
+    (
+        "b31-xavier-he-bound",  # another initialiser's bound: fan_in alone
+        "xavier_uniform_",
+        ("bound = math.sqrt(6 / (fan_in + fan_out))", "bound = math.sqrt(6 / fan_in)"),
+        "He's (Kaiming's) uniform bound",
+        "He（Kaiming）的均匀分布界",
+    ),
+    (
+        "b31-conv-mults-xor",  # Julia's and MATLAB's ^ for a power
+        "conv_mults",
+        ("return k * k * c_in * c_out * h * w", "return (k ^ 2) * c_in * c_out * h * w"),
+        "bitwise XOR",
+        "按位异或",
+    ),
+    (
+        "b31-basic-block-relu-before-sum",  # a ReLU after bn2, before the shortcut is added
+        "BasicBlock",
+        (
+            "main = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))",
+            "main = F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))))",
+        ),
+        "before the shortcut is added",
+        "主路径上多了一个 ReLU",
+    ),
+    (
+        "b31-fill-nan-none-found",  # == NaN finds none: the input back as it was
+        "fill_nan_with_column_mean",
+        ("missing = torch.isnan(x)", 'missing = x == float("nan")'),
+        "the input as it was",
+        "原样的输入",
+    ),
 ]
 
 

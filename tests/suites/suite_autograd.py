@@ -226,8 +226,22 @@ def test_detach_grad(sub, shape):
                 "3·x² (u was not detached)",
                 "u = (x * x).detach() — the detached copy carries no gradient back to x",
             )
-        expect_close(got, x * x, f"detach_grad(x) on {tuple(x.shape)}", rtol=1e-7, atol=1e-12)
+        expect_close(
+            got,
+            x * x,
+            f"detach_grad(x) on {tuple(x.shape)}",
+            rtol=1e-7,
+            atol=1e-12,
+            hint=known(HALF_DETACHED, 2 * x * x, x * x),
+        )
         expect_unchanged(unchanged, ["x"], "detach_grad")
+
+
+# u = x.detach() * x: one factor detached, the gradient through the other kept (d/dx of x_d·x·x)
+HALF_DETACHED = N_(
+    "2·x²: the gradient still flows through one of u's factors: detaching one operand of x·x leaves "
+    "the other on the graph; detach u as a whole, the product itself"
+)
 
 
 def probe_autograd_ops(mod, name, x):

@@ -309,6 +309,12 @@ SQUARE_HINT = N_(
 )
 
 
+XOR_HINT = N_(
+    "this count comes out of ^, which in Python is bitwise XOR (5 ^ 2 is 7), not a power: k squared "
+    "is k ** 2 or k * k"
+)
+
+
 def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
     """The hint of a known wrong count: a bias counted as a product (one more per output value),
     h and w shrunk by the kernel as if they were the input's, or one of the factors missing or
@@ -323,6 +329,9 @@ def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
             return SHRUNK_HINT
         if h != w and got in (k * k * c_in * c_out * h * h, k * k * c_in * c_out * w * w):
             return SQUARE_HINT
+        rest = c_in * c_out * h * w
+        if got in (k ^ 2 * rest, (k ^ 2) * rest, k * k ^ rest):  # ^ binds looser than *
+            return XOR_HINT
     return factor_said(
         got,
         expected,

@@ -302,10 +302,34 @@ OTHER_DIMS_HINT = N_(
 )
 
 
+# other initialisers' uniform bounds, each as (its bound of fan_in, the words naming it): a habit
+# carried from another library's "xavier" or from torch's own default init
+OTHER_RULES = (
+    (
+        lambda fan_in: math.sqrt(3 / fan_in),
+        N_("√(3/fan_in), LeCun's uniform bound (Caffe's 'xavier' filler)"),
+    ),
+    (lambda fan_in: math.sqrt(6 / fan_in), N_("√(6/fan_in), He's (Kaiming's) uniform bound")),
+    (
+        lambda fan_in: 1 / math.sqrt(fan_in),
+        N_("1/√fan_in, torch's default bound for nn.Linear and nn.Conv2d"),
+    ),
+)
+OTHER_RULE_HINT = N_(
+    "this is the bound {0}: it counts fan_in alone, where Glorot's counts both fans, a = √(6/(fan_in + fan_out))"
+)
+
+
 def fans_said(largest, shape, receptive_hint):
-    """The hint for the fans whose bound the largest |w| is: ``receptive_hint`` where the receptive
-    field is left out, :data:`OTHER_DIMS_HINT` where two other dims are taken for (out, in); ""
-    where it is neither (no hint is better than a wrong one)."""
+    """The hint for the fans whose bound the largest |w| is: another initialiser's (:data:`OTHER_RULES`),
+    ``receptive_hint`` where the receptive field is left out, :data:`OTHER_DIMS_HINT` where two other
+    dims are taken for (out, in); "" where it is none (no hint is better than a wrong one)."""
+    fan_in = math.prod(shape[1:])
+    for bound_of, words in OTHER_RULES:
+        if abs(largest / bound_of(fan_in) - 1) < 0.03 and not _bound_of(
+            largest, shape[0] * fan_in // shape[1] + fan_in
+        ):
+            return OTHER_RULE_HINT.format(words)
     if len(shape) <= 2:
         return ""
     size = math.prod(shape)

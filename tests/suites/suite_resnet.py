@@ -593,10 +593,11 @@ MOMENTUM_HINT = N_(
 )
 
 
-def basic_block_outputs(x, weights, c_in, c_out, stride, strided=0):
+def basic_block_outputs(x, weights, c_in, c_out, stride, strided=0, main_relu=False):
     """The docstring's BasicBlock with every BatchNorm at its start (x / √(1 + eps)), from the block's
     own weights, for each assignment of its 3×3 ones to the main path; ``strided=1`` puts the stride
-    on the second convolution (a known mistake's values)."""
+    on the second convolution, ``main_relu`` a ReLU on the main path before the sum (known mistakes'
+    values)."""
     scale = (1 + 1e-5) ** -0.5
     threes = [w for w in weights if w.shape[-1] == 3]
     ones = [w for w in weights if w.shape[-1] == 1]
@@ -606,10 +607,16 @@ def basic_block_outputs(x, weights, c_in, c_out, stride, strided=0):
             continue
         h = F.relu(scale * F.conv2d(x, first, stride=steps[0], padding=1))
         main = scale * F.conv2d(h, second, stride=steps[1], padding=1)
+        main = F.relu(main) if main_relu else main
         skip = scale * F.conv2d(x, ones[0], stride=stride) if ones else x
         yield F.relu(main + skip)
 
 
+# the main path's output through a ReLU of its own before the shortcut is added
+RELU_BEFORE_SUM = N_(
+    "this is the block with a ReLU on the main path before the shortcut is added: the docstring's "
+    "block has one ReLU after bn1 and one after the sum, none between bn2 and the sum"
+)
 STRIDE_HINT = N_(
     "the first 3×3 conv carries the block's stride (and the 1×1 projection); the second has stride 1"
 )
@@ -621,6 +628,7 @@ def expect_block_values(x, got, c_in, c_out, stride, what):
     out = expect_tensor(got["at_start"], f"{what} in eval mode, every BatchNorm at its start", shape=None)
     candidates = list(basic_block_outputs(x, got["weights"], c_in, c_out, stride))
     mistaken = list(basic_block_outputs(x, got["weights"], c_in, c_out, stride, strided=1))
+    relu_first = list(basic_block_outputs(x, got["weights"], c_in, c_out, stride, main_relu=True))
     expect(bool(candidates), what, "the docstring's convolutions", str(got["convs"]))
     best = min(candidates, key=lambda ref: float((out - ref).abs().max()) if ref.shape == out.shape else 1e9)
     expect_close(
@@ -631,8 +639,11 @@ def expect_block_values(x, got, c_in, c_out, stride, what):
         atol=1e-5,
         hint=(
             *(Keyed(STRIDE_HINT, equals(m)) for m in mistaken if stride != 1),
+            *(hint for m in relu_first for hint in known(RELU_BEFORE_SUM, m, best)),
             Keyed(NEGATIVE_OUTPUT_HINT, lambda got, _: bool((got < 0).any())),
-            "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), the stride on conv1 and the projection",
+            "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), the stride on conv1 and the projection"
+            if stride != 1 or c_in != c_out
+            else "relu(bn2(conv2(relu(bn1(conv1(x))))) + x): the block's last ReLU comes after the sum",
         ),
     )
 

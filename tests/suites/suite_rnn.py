@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    INDEX_FROM_ONE,
     N_,
     Keyed,
     Shaped,
@@ -437,6 +438,7 @@ def test_embedding_lookup(sub, idx_shape):
         f"embedding_lookup with indices of shape {idx_shape}",
         hint=(
             *known(FLAT_ROWS, weight[idx.reshape(-1)], F.one_hot(idx, 6).float() @ weight),
+            *known(INDEX_FROM_ONE, weight[idx - 1], F.one_hot(idx, 6).float() @ weight),
             "row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
         ),
     )

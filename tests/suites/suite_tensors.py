@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    INDEX_FROM_ONE,
     N_,
     Keyed,
     Shaped,
@@ -279,6 +280,7 @@ def test_one_hot(sub, labels, classes):
         else (
             *known(COLUMNS_SET, indexed_ones(labels, classes, columns=True), expected),
             *known(ROWS_SET, indexed_ones(labels, classes, columns=False), expected),
+            *known(INDEX_FROM_ONE, (labels[:, None] == torch.arange(1, classes + 1)).float(), expected),
             "float32 (n, num_classes): zeros except a 1 in each row at that row's label",
         ),
     )
@@ -441,12 +443,19 @@ def test_fill_nan_with_column_mean(sub):
         hint=(
             Keyed(ROW_MEAN_HINT, equals(by_rows)),
             *known(NAN_COUNTED, by_all_rows, expected),
+            Keyed(NONE_FILLED, lambda got, _: bool(torch.allclose(got, x.double(), equal_nan=True))),
             "the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan",
         ),
     )
     expect_unchanged(unchanged, ["x"], "fill_nan_with_column_mean")
 
 
+# the input back, its NaNs where they were: none found, or each filled with a mean that is NaN itself
+NONE_FILLED = N_(
+    "this is the input as it was, its NaNs where they were: either no NaN was found (NaN != NaN, so "
+    "== finds none: torch.isnan does) or each was filled with a column mean that is NaN itself (a mean "
+    "over a column holding a NaN is NaN: average its numbers only)"
+)
 ROW_MEAN_HINT = "these are each row's means: a column's mean runs down its rows, over dim=0"
 NAN_COUNTED = N_(
     "these means divide by every row, the NaN ones too (as zeros): divide each column's sum of "

@@ -47,6 +47,12 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     )
 
 
+INDEX_FROM_ONE = N_(
+    "this is the answer with every index one lower (row or column k − 1 for k): torch counts indices "
+    "from 0, the first row is row 0, where MATLAB, R, Julia and Lua count from 1; use the index as it is"
+)
+
+
 ARGUMENT_IGNORED = N_(
     "this is what {0} gives: the value the call passes, {1}, is not the one applied; read the "
     "argument and use its value"
