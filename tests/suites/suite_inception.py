@@ -318,7 +318,7 @@ XOR_HINT = N_(
 def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
     """The hint of a known wrong count: a bias counted as a product (one more per output value),
     h and w shrunk by the kernel as if they were the input's, or one of the factors missing or
-    counted twice (:func:`factor_said`)."""
+    counted twice (:func:`factor_said`), ``^`` taken for a power."""
     h, w, c_in, c_out, k = args
     if not isinstance(got, int) and _number(got) == expected:
         return AS_INT_HINT
@@ -329,15 +329,15 @@ def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
             return SHRUNK_HINT
         if h != w and got in (k * k * c_in * c_out * h * h, k * k * c_in * c_out * w * w):
             return SQUARE_HINT
-        rest = c_in * c_out * h * w
-        if got in (k ^ 2 * rest, (k ^ 2) * rest, k * k ^ rest):  # ^ binds looser than *
-            return XOR_HINT
-    return factor_said(
-        got,
-        expected,
-        dict(zip(("h", "w", "c_in", "c_out", "k"), args)) | {"k·k": k**2},
-        N_("k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position"),
+    plain = N_("k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position")
+    said = factor_said(
+        got, expected, dict(zip(("h", "w", "c_in", "c_out", "k"), args)) | {"k·k": k**2}, plain
     )
+    rest = c_in * c_out * h * w
+    # ^ binds looser than *; where a factor's absence explains the count too (3 ^ 2 is 1), that is said
+    if said == plain and isinstance(got, int) and got in (k ^ 2 * rest, (k ^ 2) * rest, k * k ^ rest):
+        return XOR_HINT
+    return said
 
 
 def probe_mults_of(mod, arg_sets):
