@@ -182,7 +182,7 @@ class CollectedSuite:
         self.grading.begin(run)
         self.collector.reset()
         chosen = self.chosen(run)
-        items = public_first(chosen)
+        items = in_turn(chosen)
         try:
             with _quiet(), self.backstop.installed(), declared.watching() as refused:
                 for index, item in enumerate(items):
@@ -201,7 +201,7 @@ class CollectedSuite:
         return in_order(self.collector.results.get(self.topic, []), chosen), dict(self.grading.seconds)
 
 
-def public_first(items: list[pytest.Item]) -> list[pytest.Item]:
+def in_turn(items: list[pytest.Item]) -> list[pytest.Item]:
     """The public checks, then the hidden ones, each in the suite's order of their first exercise,
     an exercise's checks together: the task's worker then runs every public probe before the
     session hands it to the hidden checks (:meth:`grader.engine.worker.client.TopicSession._hand_over`),
