@@ -156,15 +156,22 @@ def text(message: str, depth: int = 0) -> str:
     found = _catalogue(lang).gettext(message)
     if found != message or depth > 3:
         return found
-    for pattern, translated in _templates(lang):
-        match = pattern.fullmatch(message)
-        if match:
-            return translated.format(*(text(value, depth + 1) for value in match.groups()))
+    for patterns, translated in _templates(lang):
+        # each value split at the first separator, else at the last: the split whose values all
+        # translate ("{0}: {1}.grad" of a label holding ": " itself)
+        tried = [
+            [(v, text(v, depth + 1)) for v in m.groups()]
+            for m in (p.fullmatch(message) for p in patterns)
+            if m
+        ]
+        if tried:
+            best = min(tried, key=lambda values: sum(" " in v and v == t for v, t in values))
+            return translated.format(*(t for _, t in best))
     return message
 
 
 @cache
-def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
+def _templates(lang: str) -> list[tuple[tuple[re.Pattern[str], ...], str]]:
     """``lang``'s f-string templates as patterns, the most literal text first (a template of fewer words never
     takes a text a longer one fits): the grader's catalogue's, then each pack's (their suites' f-strings)."""
     entries: dict[Any, Any] = {}
@@ -175,9 +182,11 @@ def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
         if not isinstance(key, str) or "{0}" not in key or not isinstance(translated, str):
             continue
         literal = [part.replace("{{", "{").replace("}}", "}") for part in _PLACE.split(key)[::2]]
-        pattern = "(.+?)".join(re.escape(part) for part in literal)
-        found.append((len("".join(literal)), re.compile(pattern, re.DOTALL), translated))
-    return [(pattern, translated) for _, pattern, translated in sorted(found, key=lambda f: -f[0])]
+        patterns = tuple(
+            re.compile(group.join(map(re.escape, literal)), re.DOTALL) for group in ("(.+?)", "(.+)")
+        )
+        found.append((len("".join(literal)), patterns, translated))
+    return [(patterns, translated) for _, patterns, translated in sorted(found, key=lambda f: -f[0])]
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

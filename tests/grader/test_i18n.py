@@ -93,6 +93,14 @@ def test_chinese_reads_the_compiled_catalogue(env):
     assert i18n._("not a message of the catalogue") == "not a message of the catalogue"
 
 
+def test_a_label_holding_a_templates_separator_is_split_where_its_values_translate(env):
+    """ "{0}: {1}.requires_grad after the call" of a label that holds ": " itself: split at the first
+    ": ", the label's value fits no template and stayed English in the Chinese report (learner_s32)."""
+    env.setenv("TORCHGRADE_LANG", "zh_CN")
+    said = i18n.text("grad_of_vector_fn: the caller's x (not requiring grad): x.requires_grad after the call")
+    assert said == "grad_of_vector_fn：调用者的 x（不需要梯度）：调用之后的 x.requires_grad"
+
+
 # A submission's exception text: a catalogue msgid word for word, format fields, an escape sequence
 HOSTILE = ("%(what)s: expected %(expected)s, got %(got)s.", "{0} %s %(count)d hint: \x1b[31mred")
 

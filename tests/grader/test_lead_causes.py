@@ -1861,6 +1861,30 @@ BLIND_LEADS = [
         "the input as it was",
         "原样的输入",
     ),
+    (
+        "b32-numerical-grad-saved-view",  # C's habit: the saved element a view that moves with the nudge
+        "numerical_grad",
+        ("original = x[i].item()", "original = x[i]"),
+        "is a view of x",
+        "是 x 的视图",
+    ),
+    (
+        "b32-one-hot-width-from-labels",  # pandas' get_dummies: the columns of the labels that occur
+        "one_hot",
+        ("classes = torch.arange(num_classes, device=labels.device)", "classes = labels.unique()"),
+        "not num_classes",
+        "而不是 num_classes",
+    ),
+    (
+        "b32-log-softmax-shifts-its-input",  # NumPy's x -= max: the caller's logits, a leaf
+        "log_softmax",
+        (
+            "shifted = x - x.amax(dim=dim, keepdim=True).detach()",
+            "x -= x.amax(dim=dim, keepdim=True).detach()\n    shifted = x",
+        ),
+        "where it is an input",
+        "如果它是输入",
+    ),
 ]
 
 

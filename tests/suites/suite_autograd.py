@@ -426,7 +426,8 @@ ONE_SIDED = N_(
 
 
 def one_sided(f, x, eps, expected):
-    """The keyed hints of numerical_grad by a forward or a backward difference on ``x``."""
+    """The keyed hints of numerical_grad by a forward or a backward difference on ``x``, and by half
+    a forward one (the value saved before the nudge a view of x: x − ε·eᵢ evaluated at x itself)."""
     found = []
     for side in (1, -1):
         grad = torch.zeros_like(x)
@@ -435,7 +436,17 @@ def one_sided(f, x, eps, expected):
             moved[i] += side * eps
             grad.view(-1)[i] = side * (float(f(moved.reshape(x.shape))) - float(f(x))) / eps
         found += known(ONE_SIDED, grad, expected)
+        if side == 1:
+            found += known(SAVED_VIEW, grad / 2, expected)
     return tuple(found)
+
+
+# original = x[i] is a view of x: the +ε write moves it too, so "original − ε" puts x[i] back
+SAVED_VIEW = N_(
+    "half a one-sided difference: f(x − ε·eᵢ) was evaluated at x itself: the value saved before the "
+    "nudge (original = x[i]) is a view of x, which the +ε write moved too, so original − ε is x[i] "
+    "again; save a number (x[i].item()) or a copy (x[i].clone())"
+)
 
 
 # every difference 0: f saw the same values on both sides (x_plus = x binds x itself, no copy)

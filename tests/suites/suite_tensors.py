@@ -126,7 +126,7 @@ def test_add_into_writes_in_place(sub, shape):
         "z's storage after add_into",
         "the storage z had before (same data_ptr)",
         "new storage",
-        "z = x + y binds a new tensor; z[:] = x + y writes into the old one (节省内存)",
+        "z = x + y binds a new tensor; z[:] = x + y writes into the old one (saving memory)",
     )
     expect(got["same_object"] is True, "the value add_into returns", "z itself", "another tensor")
 
@@ -281,10 +281,24 @@ def test_one_hot(sub, labels, classes):
             *known(COLUMNS_SET, indexed_ones(labels, classes, columns=True), expected),
             *known(ROWS_SET, indexed_ones(labels, classes, columns=False), expected),
             *known(INDEX_FROM_ONE, (labels[:, None] == torch.arange(1, classes + 1)).float(), expected),
+            Shaped(CLASSES_IGNORED, lambda shape: classes_of_labels(shape, labels, classes)),
             "float32 (n, num_classes): zeros except a 1 in each row at that row's label",
         ),
     )
     expect_no_twin(ops, OFF_LIMITS["one_hot"], "one_hot")
+
+
+# the width taken from the labels themselves (labels.unique(), labels.max() + 1): num_classes unread
+CLASSES_IGNORED = N_(
+    "the width is the labels' own (how many distinct labels occur, or the largest + 1), not num_classes: "
+    "num_classes sets the columns whichever labels occur"
+)
+
+
+def classes_of_labels(shape: tuple[int, ...], labels: torch.Tensor, classes: int) -> bool:
+    """Whether ``shape`` is (n, k) for a k the labels give that is not ``classes``."""
+    widths = {len(labels.unique()), int(labels.max()) + 1} - {classes}
+    return len(shape) == 2 and shape[0] == len(labels) and shape[1] in widths
 
 
 def indexed_ones(labels: torch.Tensor, classes: int, columns: bool) -> torch.Tensor:

@@ -62,7 +62,11 @@ ERRORS = tuple(
         (
             "inplace-leaf",
             r"leaf Variable that requires grad is being used in an in-place operation",
-            N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
+            N_(
+                "a tensor that requires grad was changed in place: where it is an input (x -= m on the "
+                "caller's x), compute a new tensor instead (x = x - m) and leave the caller's as it was; "
+                "where it is a parameter being updated, update it inside `with torch.no_grad():`"
+            ),
         ),
         (
             "matmul-shapes",
@@ -112,9 +116,7 @@ ERRORS = tuple(
             N_(
                 "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
                 "of pixels before this layer: pad the convolutions (padding=kernel_size // 2 keeps H "
-                "and W), or, where the docstring leaves the layers to you, pool less; layers sized "
-                "for one input (the lecture's 28×28, a Linear(320) after them) fit no other: size "
-                "the linear layer by a dry run at the size the model is given"
+                "and W), or, where the docstring leaves the layers to you, pool less"
             ),
         ),
         (
