@@ -1885,6 +1885,27 @@ BLIND_LEADS = [
         "where it is an input",
         "如果它是输入",
     ),
+    (
+        "b33-max-pool-stride-default",  # the notes' "stride defaults to 2": another stride's windows named
+        "max_pool2d",
+        ("stride = stride or kernel_size", "stride = stride or 2"),
+        "a stride of 2",
+        "步幅为 2",
+    ),
+    (
+        "b33-relu-mask-made-float32",  # a float mask multiplied in: the input's dtype kept, not a fixed one
+        "relu",
+        ("return torch.where(x > 0, x, torch.zeros_like(x))", "return x * (x > 0).float()"),
+        "drop the conversion",
+        "去掉这次转换",
+    ),
+    (
+        "b33-huber-linear-piece-without-delta",  # the notes' |d| − δ/2: smooth L1's linear piece
+        "huber",
+        ("delta * (d - 0.5 * delta)", "d - 0.5 * delta"),
+        "without its factor δ",
+        "少了因子 δ",
+    ),
 ]
 
 

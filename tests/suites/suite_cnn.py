@@ -631,9 +631,35 @@ def test_max_pool2d_edge_shapes(sub):
             f"max_pool2d on x {tuple(x.shape)}, kernel_size {case.kernel}, stride {case.stride}",
             rtol=0,
             atol=0,
-            hint="windows start every stride positions while a whole window fits: the rows and "
-            "columns left over when kernel_size does not divide H or W are dropped",
+            hint=(
+                *other_strides(x, case.kernel, case.stride),
+                "windows start every stride positions while a whole window fits: the rows and "
+                "columns left over when kernel_size does not divide H or W are dropped",
+            ),
         )
+
+
+# the windows of another stride than the one asked: stride=None steps by kernel_size
+STRIDE_DEFAULT = N_(
+    "these are the windows of a stride of {0}: stride=None means a stride of kernel_size ({1}), "
+    "windows side by side"
+)
+STRIDE_OTHER = N_("these are the windows of a stride of {0}, not of the stride passed ({1})")
+
+
+def other_strides(x, kernel, stride):
+    """The hints of max_pool2d's answer at another stride (1, 2, kernel_size's where one was passed)
+    than the one asked, each where no other of them answers alike (its shape its own)."""
+    asked = stride or kernel
+    outs = {s: F.max_pool2d(x, kernel, s) for s in {1, 2, kernel} - {asked}}
+    shapes = [tuple(out.shape) for out in outs.values()]
+    text = STRIDE_DEFAULT if stride is None else STRIDE_OTHER
+    return tuple(
+        hint
+        for s, out in sorted(outs.items())
+        if shapes.count(tuple(out.shape)) == 1
+        for hint in known(text.format(s, asked), out, F.max_pool2d(x, kernel, asked))
+    )
 
 
 @check("shape", public=True, exercise="SimpleCNN")  # "any input of at least 8×8", H ≠ W included

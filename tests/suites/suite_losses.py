@@ -217,6 +217,13 @@ HUBER_SIGNED_TEST = N_(
 )
 
 
+# |d| − δ/2 beyond δ: the linear piece without its factor δ (right at δ = 1 only)
+HUBER_NO_DELTA_FACTOR = N_(
+    "beyond δ these are |d| − δ/2, the linear piece without its factor δ: huber's is δ·(|d| − δ/2), "
+    "which meets 0.5·d² at |d| = δ whatever δ is; without δ the two agree only at δ = 1"
+)
+
+
 def huber_variants(d, delta):
     """(hint, value) of huber's known wrong forms on the differences ``d`` (the mean taken)."""
     inside, a = d.abs() <= delta, d.abs()
@@ -227,6 +234,7 @@ def huber_variants(d, delta):
         (HUBER_WHOLE_DELTA, torch.where(inside, 0.5 * d**2, delta * (a - delta)).mean()),
         (HUBER_OVER_DELTA, F.smooth_l1_loss(d, torch.zeros_like(d), beta=delta)),
         (HUBER_SIGNED, torch.where(inside, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()),
+        (HUBER_NO_DELTA_FACTOR, torch.where(inside, 0.5 * d**2, a - 0.5 * delta).mean()),
         *(
             (HUBER_SIGNED_TEST, torch.where(d <= delta, 0.5 * d**2, delta * (beyond - 0.5 * delta)).mean())
             for beyond in (d, a)

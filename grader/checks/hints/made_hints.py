@@ -25,8 +25,8 @@ MADE = N_(
 )
 CONVERTED = N_(
     "line %(line)d: %(maker)s turned a tensor into %(dtype)s %(shape)s, and the result kept that "
-    "dtype where %(want)s is asked: convert to %(want)s (.to(torch.%(want)s)), or not at all where "
-    "the tensor already is %(want)s"
+    "dtype where %(want)s is asked: where the docstring keeps the input's dtype, drop the conversion "
+    "(or convert with .to(x.dtype)); where it asks a fixed one, convert to that"
 )
 PYTHON_FLOAT = N_(
     "line %(line)d: %(maker)s with Python's float turned a tensor into float64 %(shape)s (Python's "
