@@ -1116,8 +1116,8 @@ BLIND_LEADS = [
         "b10-conv-mults-as-a-tensor",  # the right count as a tensor: return an int
         "conv_mults",
         ("return k * k * c_in * c_out * h * w", "return torch.tensor(k * k * c_in * c_out * h * w)"),
-        "not as a Python int",
-        "不是 Python int",
+        "where a Python int is asked",
+        "而要求的是 Python int",
     ),
     (
         "b10-cross-entropy-soft-targets-summed-over-the-batch",  # the axis named, not the formula
@@ -1905,6 +1905,30 @@ BLIND_LEADS = [
         ("delta * (d - 0.5 * delta)", "d - 0.5 * delta"),
         "without its factor δ",
         "少了因子 δ",
+    ),
+    (
+        "b34-sgd-lr-read-once",  # Keras's self.lr: the constructor's lr, deaf to a scheduler's change
+        "SGD",
+        ('p.add_(g, alpha=-group["lr"])', 'p.add_(g, alpha=-self.defaults["lr"])'),
+        "until the lr changed",
+        "在 lr 改变之前",
+    ),
+    (
+        "b34-bce-soft-labels-picked",  # a where on y == 1: a soft label taken for 0
+        "bce",
+        (
+            "return -(y * log_p + (1 - y) * log_not_p).mean()",
+            "return -torch.where(y == 1, log_p, log_not_p).mean()",
+        ),
+        "labels rounded to 0 or 1",
+        "标签被取整为 0 或 1",
+    ),
+    (
+        "b34-conv-mults-float-power",  # Java's Math.pow: the count a float
+        "conv_mults",
+        ("return k * k * c_in * c_out * h * w", "return pow(k, 2.0) * c_in * c_out * h * w"),
+        "exactly only up to 2^53",
+        "只能精确表示到 2^53",
     ),
 ]
 

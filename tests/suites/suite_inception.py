@@ -260,7 +260,12 @@ SHRUNK_HINT = (
 )
 
 
-AS_INT_HINT = "the right count, not as a Python int: return int(...) (a tensor's .item(), a float's int())"
+AS_INT_HINT = "the right count, in a tensor where a Python int is asked: return its .item() (an integer tensor's is an int)"
+# a float count (math.pow, /, a float factor): exact only up to 2^53, so int(...) of it is no cure
+FLOAT_COUNT = N_(
+    "the right count as a float (math.pow, a division, a float factor): a float holds integers exactly "
+    "only up to 2^53, so larger counts come out wrong; multiply ints (k * k) and the count is an int"
+)
 NUMPY_INT_HINT = N_(
     "a NumPy integer (np.prod, np.sum and friends give int64): it has a fixed width and wraps past 2^63 "
     "without a word; multiply Python ints (math.prod, or a product of the ints themselves), which never overflow"
@@ -321,7 +326,7 @@ def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
     counted twice (:func:`factor_said`), ``^`` taken for a power."""
     h, w, c_in, c_out, k = args
     if not isinstance(got, int) and _number(got) == expected:
-        return AS_INT_HINT
+        return FLOAT_COUNT if isinstance(got, float) else AS_INT_HINT
     if isinstance(got, int) and not isinstance(got, bool):
         if got - expected == h * w * c_out:
             return BIAS_COUNTED_HINT

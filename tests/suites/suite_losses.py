@@ -420,6 +420,13 @@ BCE_LABELS_SWAPPED = N_(
 )
 
 
+# one log picked by y == 1 (a where on hard labels): a soft label (0.3) taken for 0
+SOFT_LABELS_PICKED = N_(
+    "these are the losses of labels rounded to 0 or 1: one log picked by y == 1 treats a soft label "
+    "(0.3) as 0; y weighs both logs, y·log p + (1 − y)·log(1 − p), whatever it is in [0, 1]"
+)
+
+
 # p clipped into [ε, 1 − ε] before the logs (Keras's epsilon 1e-7, and others): the ends' losses cap near −log ε
 CLIPS = (1e-7, 1e-6, 1e-8, 1e-12)
 P_CLIPPED = N_(
@@ -443,6 +450,7 @@ def expect_bce(out, ops, pp, yy):
     ordinary = (
         *squashed,
         *known(BCE_LABELS_SWAPPED, F.binary_cross_entropy(pp, 1 - yy), expected),
+        *known(SOFT_LABELS_PICKED, F.binary_cross_entropy(pp, (yy == 1).to(pp.dtype)), expected),
         N_("−[y·log p + (1 − y)·log(1 − p)], the mean over every element"),
     )
     expect_close(

@@ -372,8 +372,9 @@ def expect_batches(epochs, n, batch_size, shuffle):
 # -- hand-written optimisers ---------------------------------------------------------------
 
 
-def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
-    """Apply the submission's optimiser to given gradients; report the trajectory and its class."""
+def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure, halve_lr_after=None):
+    """Apply the submission's optimiser to given gradients, every group's lr halved after step
+    ``halve_lr_after`` as a scheduler does; report the trajectory and its class."""
     import torch.optim.adam as adam_module
     import torch.optim.sgd as sgd_module
 
@@ -398,6 +399,9 @@ def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
             result = optimizer.step((lambda: torch.tensor(1.5)) if use_closure else None)
             returned.append(None if result is None else float(result))
             trajectory.append([p.detach().clone() for p in params])
+            if len(trajectory) == halve_lr_after:
+                for group in optimizer.param_groups:
+                    group["lr"] *= 0.5
     finally:
         for (owner, attr), original in zip(patched, originals):
             setattr(owner, attr, original)
@@ -438,7 +442,7 @@ OPTIMIZER_CASES = {
 }
 
 
-def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
+def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50, halve_lr_after=None):
     name, reference, options = OPTIMIZER_CASES[case]
     inits = [
         torch.randn(3, 2, generator=gen(20), dtype=dtype),
@@ -449,7 +453,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
         [torch.randn(p.shape, generator=gen(100 + 2 * t + i), dtype=dtype) for i, p in enumerate(inits)]
         for t in range(steps)
     ]
-    got = sub.run(probe_optimizer, name, inits, groups, options, grads, use_closure)
+    got = sub.run(probe_optimizer, name, inits, groups, options, grads, use_closure, halve_lr_after)
     expect(isinstance(got, dict), f"{name}", "a trajectory", type(got).__name__)
     tol = {"rtol": 1e-4, "atol": 1e-6} if dtype == torch.float32 else {"rtol": 1e-10, "atol": 1e-10}
     expect(
@@ -458,7 +462,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
         f"{steps} steps",
         str(len(got["trajectory"])),
     )
-    path = torch_path(reference, inits, groups, options, grads)
+    path = torch_path(reference, inits, groups, options, grads, halve_lr_after)
     if walks(got["trajectory"], path, tol):
         return got  # every step right: no known mistake to tell apart
     mistaken = optimizer_mistakes(name, reference, inits, groups, options, grads)
@@ -471,9 +475,13 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
             expect_close(
                 got["trajectory"][t][i],
                 p,
-                f"{case}: parameter {i} after step {t + 1} ({dtype})",
+                f"{case}: parameter {i} after step {t + 1} ({dtype}), every group's lr halved after step "
+                f"{halve_lr_after}"
+                if halve_lr_after
+                else f"{case}: parameter {i} after step {t + 1} ({dtype})",
                 # every step before this one was right: what went wrong carries between steps
                 hint=(
+                    *((LR_CHANGED_HINT,) if t == halve_lr_after else ()),
                     *(known(SHARED_STEP, shared[t][i], p) if shared is not None else ()),
                     *(nan_as(ADAM_T_FROM_ZERO, from_zero[t][i]) if from_zero is not None and t == 0 else ()),
                     seen(STATE_DTYPE_HINT) if got.get("state_dtypes") else CARRIED_HINT if t else "",
@@ -484,8 +492,9 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
     return got
 
 
-def torch_path(reference, inits, groups, options, grads):
-    """The parameters after each step as ``reference`` (torch's own optimiser) walks them."""
+def torch_path(reference, inits, groups, options, grads, halve_lr_after=None):
+    """The parameters after each step as ``reference`` (torch's own optimiser) walks them, every
+    group's lr halved after step ``halve_lr_after`` (a scheduler's edit of param_groups)."""
     params = [p.clone().requires_grad_(True) for p in inits]
     optimizer = reference([{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options)
     path = []
@@ -494,7 +503,17 @@ def torch_path(reference, inits, groups, options, grads):
             p.grad = g.clone()
         optimizer.step()
         path.append([p.detach().clone() for p in params])
+        if len(path) == halve_lr_after:
+            for group in optimizer.param_groups:
+                group["lr"] *= 0.5
     return path
+
+
+# the first step after a scheduler's edit of param_groups' lr, every step before it right
+LR_CHANGED_HINT = N_(
+    "every step was right until the lr changed: each step reads group['lr'] afresh, as a scheduler "
+    "changes it between steps; an lr folded into the state (a velocity of lr·g) keeps the old one"
+)
 
 
 def walks(trajectory, path, tol) -> bool:
@@ -756,7 +775,8 @@ def test_optimizer_step_for_step(sub, case):
 @check("gradient", public=True, exercise=lambda p: p["case"].split()[0])
 @pytest.mark.parametrize("case", ["SGD nesterov weight decay", "Adam betas weight decay"])
 def test_optimizer_in_float64(sub, case):
-    run_case(sub, case, F64, steps=20)
+    # 20 steps, every group's lr halved after the 10th as a scheduler does ("step for step" with torch's)
+    run_case(sub, case, F64, steps=20, halve_lr_after=10)
 
 
 @check("gradient")
@@ -1257,6 +1277,23 @@ class _AliasedSGD(torch.optim.SGD):
         return loss
 
 
+class _GroupStepAdam(torch.optim.Adam):
+    """torch.optim.Adam whose step count t is the group's, counted at every step(), not each
+    parameter's own: a parameter without a gradient at some steps is bias-corrected by a t too large."""
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            group["_t"] = group.get("_t", 0) + 1
+            for p in group["params"]:
+                if p.grad is not None:
+                    state = self.state[p]
+                    if not state:
+                        state.update(exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                    state["step"] = torch.tensor(float(group["_t"] - 1))  # Adam adds the 1
+        return super().step(closure)
+
+
 def _stopping(optimizer: type) -> type:
     """``optimizer`` whose step stops at the first parameter without a gradient (break, not continue)."""
 
@@ -1287,8 +1324,13 @@ STOPPED_AT_NONE = N_(
     "the parameters after one without a gradient were left as they were: skip a parameter whose "
     ".grad is None with continue, not break"
 )
+GROUP_STEP = N_(
+    "the step count t is counted per step() call, not per parameter: a parameter without a gradient "
+    "at some steps has taken fewer steps, and its bias correction needs its own t, self.state[p]['step']"
+)
 STATE_WALKERS = (  # (hint, a stand-in for torch.optim with one known mistake)
     (ALIASED_BUFFER, type("aliased", (), {"SGD": _AliasedSGD})),
+    (GROUP_STEP, type("group_step", (), {"Adam": _GroupStepAdam})),
     (
         STOPPED_AT_NONE,
         type("stopped", (), {"SGD": _stopping(torch.optim.SGD), "Adam": _stopping(torch.optim.Adam)}),
@@ -1370,9 +1412,8 @@ def test_optimizer_in_training_states(sub, case):
                 atol=1e-10,
                 hint=(
                     *(hint for text, walk in mistaken for hint in known(text, walk[t][i], p_want)),
-                    "skip a parameter whose .grad is None (continue, not break); keep state per "
-                    "parameter (Adam's step count too); copy the first momentum buffer (g.clone()): "
-                    "zero_grad(set_to_none=False) zeroes p.grad in place",
+                    "each parameter moves only at the steps where it has a gradient, from its own state "
+                    "(its buffers, its step count) as its own last step left it",
                 ),
             )
 
