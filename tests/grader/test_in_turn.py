@@ -1,6 +1,7 @@
 """A task runs its public checks before its hidden ones, and each exercise's checks together in the
-suite's order of their first exercise (`collected.in_turn`): the worker then holds one exercise's
-refused kernels from probe to probe (docs/engine.md); the results keep the suite's order."""
+topic's order of its exercises (`collected.in_turn`): the worker then holds one exercise's refused
+kernels from probe to probe (docs/engine.md); a run of some checks (-k) runs them in the whole run's
+order; the results keep the suite's order."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def test_each_exercises_checks_come_together_public_first(monkeypatch: pytest.Mo
     items = [SimpleNamespace(name=n, public=p, exercises=e) for n, p, e in suite]
     monkeypatch.setattr(plugin, "check_of", lambda item: {"public": item.public})
     monkeypatch.setattr(plugin, "exercises_of", lambda item: item.exercises)
-    assert [item.name for item in collected.in_turn(items)] == [  # type: ignore[arg-type]
+    order = ("mse", "l1")
+    assert [item.name for item in collected.in_turn(items, order)] == [  # type: ignore[arg-type]
         "a_shape",
         "a_grad",
         "b_shape",
@@ -37,3 +39,14 @@ def test_each_exercises_checks_come_together_public_first(monkeypatch: pytest.Mo
         "c_hidden",
         "b_hidden",
     ]
+
+
+def test_a_run_of_some_checks_runs_them_in_the_whole_runs_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    suite = [("b", True, ("l1",)), ("a", True, ("mse",)), ("c", True, ("l1",)), ("d", True, ("mse",))]
+    items = [SimpleNamespace(name=n, public=p, exercises=e) for n, p, e in suite]
+    monkeypatch.setattr(plugin, "check_of", lambda item: {"public": item.public})
+    monkeypatch.setattr(plugin, "exercises_of", lambda item: item.exercises)
+    whole = [item.name for item in collected.in_turn(items, ("mse", "l1"))]  # type: ignore[arg-type]
+    some = [item.name for item in collected.in_turn([items[0], items[3]], ("mse", "l1"))]  # type: ignore[arg-type]
+    assert whole == ["a", "d", "b", "c"]
+    assert some == [name for name in whole if name in ("b", "d")]

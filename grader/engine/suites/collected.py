@@ -19,6 +19,7 @@ import pytest
 
 from grader.base import defaults, depends
 from grader.base.topics import MANIFEST, of, suite_path, suites_dir
+from grader.base.topics import exercises as exercises_of
 from grader.checks.verdict.scoring import TestResult
 from grader.engine import check_table, pytest_compat
 from grader.engine.check_table import Row
@@ -182,7 +183,7 @@ class CollectedSuite:
         self.grading.begin(run)
         self.collector.reset()
         chosen = self.chosen(run)
-        items = in_turn(chosen)
+        items = in_turn(chosen, exercises_of(self.topic))
         try:
             with _quiet(), self.backstop.installed(), declared.watching() as refused:
                 for index, item in enumerate(items):
@@ -201,20 +202,22 @@ class CollectedSuite:
         return in_order(self.collector.results.get(self.topic, []), chosen), dict(self.grading.seconds)
 
 
-def in_turn(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The public checks, then the hidden ones, each in the suite's order of their first exercise,
-    an exercise's checks together: the task's worker then runs every public probe before the
-    session hands it to the hidden checks (:meth:`grader.engine.worker.client.TopicSession._hand_over`),
-    so one worker serves the task where interleaved checks took two, and holds an exercise's refused
-    kernels from one probe to the next (:func:`grader.sandboxed.probe_kit.answering`: registering a
-    set costs ~0.5 ms). Each probe is seeded on its own: the order changes no answer."""
-    rank: dict[tuple[str, ...], int] = {}
-    for item in items:
-        rank.setdefault(plugin.exercises_of(item)[:1], len(rank))
-    return sorted(  # stable: the suite's order within an exercise
-        items,
-        key=lambda item: (not plugin.check_of(item).get("public"), rank[plugin.exercises_of(item)[:1]]),
-    )
+def in_turn(items: list[pytest.Item], exercises: tuple[str, ...]) -> list[pytest.Item]:
+    """The public checks, then the hidden ones, each exercise's together in the order of
+    ``exercises`` (the topic's), each in the suite's order: the task's worker then runs every public
+    probe before the session hands it to the hidden checks
+    (:meth:`grader.engine.worker.client.TopicSession._hand_over`), so one worker serves the task where
+    interleaved checks took two, and holds an exercise's refused kernels from one probe to the next
+    (:func:`grader.sandboxed.probe_kit.answering`: registering a set costs ~0.5 ms). The order is the
+    same whatever checks a run chooses (a -k run's are the whole run's, in turn), and each probe is
+    seeded on its own: the order changes no answer."""
+
+    def place(item: pytest.Item) -> tuple[bool, int]:
+        first = plugin.exercises_of(item)[:1]
+        at = exercises.index(first[0]) if first and first[0] in exercises else len(exercises)
+        return not plugin.check_of(item).get("public"), at
+
+    return sorted(items, key=place)  # stable: the suite's order within an exercise
 
 
 def in_order(results: list[TestResult], items: list[pytest.Item]) -> list[TestResult]:
