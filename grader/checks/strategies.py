@@ -83,6 +83,7 @@ def pool_cases(k: int, count: int = CASES) -> list[PoolCase]:
         PoolCase(2, 3, 7, 4, 3, None),  # H > W, remainders dropped
         PoolCase(2, 2, 6, 9, 3, 2),  # overlapping windows
         PoolCase(1, 2, 8, 5, 2, 3),  # stride larger than the kernel
+        PoolCase(1, 2, 6, 5, 1, 2),  # a 1×1 window with a stride: every other pixel, not the input
     ]
     drawn: list[PoolCase] = []
     while len(pinned) + len(drawn) < count:
