@@ -157,17 +157,26 @@ def text(message: str, depth: int = 0) -> str:
     if found != message or depth > 3:
         return found
     for patterns, translated in _templates(lang):
-        # each value split at the first separator, else at the last: the split whose values all
-        # translate ("{0}: {1}.grad" of a label holding ": " itself)
-        tried = [
-            [(v, text(v, depth + 1)) for v in m.groups()]
-            for m in (p.fullmatch(message) for p in patterns)
-            if m
-        ]
-        if tried:
-            best = min(tried, key=lambda values: sum(" " in v and v == t for v, t in values))
+        best: list[tuple[str, str]] | None = None
+        # each value split at the first separator; where that leaves prose untranslated, at the last
+        # ("{0}: {1}.grad" of a label holding ": " itself), the split that leaves less
+        for pattern in patterns:
+            match = pattern.fullmatch(message)
+            if match is None:
+                continue
+            values = [(v, text(v, depth + 1)) for v in match.groups()]
+            if best is None or _untranslated(values) < _untranslated(best):
+                best = values
+            if not _untranslated(best):
+                break
+        if best is not None:
             return translated.format(*(t for _, t in best))
     return message
+
+
+def _untranslated(values: list[tuple[str, str]]) -> int:
+    """How many of a template's (value, translation) pairs are prose (words apart) left as it was."""
+    return sum(" " in value and value == said for value, said in values)
 
 
 @cache

@@ -207,9 +207,10 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
 @functools.cache
 def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """The kernels a recorded call outside a probe's answer replaces (a probe's own hold every one
-    of :func:`_all_kernels`): composites only when no name has a backend kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
-    raise in a thread torch started in C++ ends the worker; the sets name the leaves their
-    composites reach (``softmax`` and ``_softmax``)."""
+    of :func:`_all_kernels`): composites only when no name has a backend kernel. A composite
+    replaced can only raise (it has no meta kernel to shape its NaN), and a raise in a thread torch
+    started in C++ ends the worker; the sets name the leaves their composites reach (``softmax``
+    and ``_softmax``)."""
     found = _all_kernels(names)
     return tuple(k for k in found if k[2] == "CPU") or found
 

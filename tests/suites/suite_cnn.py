@@ -625,14 +625,15 @@ def test_max_pool2d_edge_shapes(sub):
     ]
     calls = [((x, case.kernel), {} if case.stride is None else {"stride": case.stride}) for case, x in cases]
     for (case, x), out in zip(cases, probes.each_call(sub, "max_pool2d", calls)):
+        expected = F.max_pool2d(x, case.kernel, case.stride)
         expect_close(
             out,
-            F.max_pool2d(x, case.kernel, case.stride),
+            expected,
             f"max_pool2d on x {tuple(x.shape)}, kernel_size {case.kernel}, stride {case.stride}",
             rtol=0,
             atol=0,
             hint=(
-                *other_strides(x, case.kernel, case.stride),
+                *other_strides(x, case.kernel, case.stride, expected),
                 "windows start every stride positions while a whole window fits: the rows and "
                 "columns left over when kernel_size does not divide H or W are dropped",
             ),
@@ -647,9 +648,10 @@ STRIDE_DEFAULT = N_(
 STRIDE_OTHER = N_("these are the windows of a stride of {0}, not of the stride passed ({1})")
 
 
-def other_strides(x, kernel, stride):
+def other_strides(x, kernel, stride, expected):
     """The hints of max_pool2d's answer at another stride (1, 2, kernel_size's where one was passed)
-    than the one asked, each where no other of them answers alike (its shape its own)."""
+    than the one asked (``expected`` its answer), each where no other of them answers alike (its
+    shape its own)."""
     asked = stride or kernel
     outs = {s: F.max_pool2d(x, kernel, s) for s in {1, 2, kernel} - {asked}}
     shapes = [tuple(out.shape) for out in outs.values()]
@@ -658,7 +660,7 @@ def other_strides(x, kernel, stride):
         hint
         for s, out in sorted(outs.items())
         if shapes.count(tuple(out.shape)) == 1
-        for hint in known(text.format(s, asked), out, F.max_pool2d(x, kernel, asked))
+        for hint in known(text.format(s, asked), out, expected)
     )
 
 

@@ -324,11 +324,9 @@ def fans_said(largest, shape, receptive_hint):
     """The hint for the fans whose bound the largest |w| is: another initialiser's (:data:`OTHER_RULES`),
     ``receptive_hint`` where the receptive field is left out, :data:`OTHER_DIMS_HINT` where two other
     dims are taken for (out, in); "" where it is none (no hint is better than a wrong one)."""
-    fan_in = math.prod(shape[1:])
+    fan_in, fan_out = math.prod(shape[1:]), shape[0] * math.prod(shape[2:])
     for bound_of, words in OTHER_RULES:
-        if abs(largest / bound_of(fan_in) - 1) < 0.03 and not _bound_of(
-            largest, shape[0] * fan_in // shape[1] + fan_in
-        ):
+        if abs(largest / bound_of(fan_in) - 1) < 0.03 and not _bound_of(largest, fan_in + fan_out):
             return OTHER_RULE_HINT.format(words)
     if len(shape) <= 2:
         return ""

@@ -75,22 +75,18 @@ def test_closed_form_linear_regression(sub, k):
         else torch.randn(30, k, generator=gen(2), dtype=F64)
     )
     w, ops = sub.run(probes.call_recorded, "closed_form_linear_regression", (X, y), {})
-    expected = torch.linalg.lstsq(X, y if k else y[:, None]).solution
-    with_intercept = torch.linalg.lstsq(
-        torch.cat([X, torch.ones(30, 1, dtype=F64)], 1), y if k else y[:, None]
-    )
+    columns = y if k else y[:, None]
+    expected = torch.linalg.lstsq(X, columns).solution
+    with_intercept = torch.linalg.lstsq(torch.cat([X, torch.ones(30, 1, dtype=F64)], 1), columns).solution[:4]
+    expected, with_intercept = (expected, with_intercept) if k else (expected[:, 0], with_intercept[:, 0])
     expect_close(
         w,
-        expected if k else expected[:, 0],
+        expected,
         f"closed_form_linear_regression, X (30, 4), y {tuple(y.shape)}",
         rtol=1e-9,
         atol=1e-12,
         hint=(
-            *known(
-                INTERCEPT_FITTED,
-                with_intercept.solution[:4] if k else with_intercept.solution[:4, 0],
-                expected if k else expected[:, 0],
-            ),
+            *known(INTERCEPT_FITTED, with_intercept, expected),
             "w = (XᵀX)⁻¹Xᵀy: torch.linalg.solve(X.T @ X, X.T @ y)",
         ),
     )
@@ -462,7 +458,10 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50, ha
         f"{steps} steps",
         str(len(got["trajectory"])),
     )
-    path = torch_path(reference, inits, groups, options, grads, halve_lr_after)
+    # torch's own optimiser driven by the same probe: the same steps, the same lr change
+    path = probe_optimizer(torch.optim, name, inits, groups, options, grads, False, halve_lr_after)[
+        "trajectory"
+    ]
     if walks(got["trajectory"], path, tol):
         return got  # every step right: no known mistake to tell apart
     mistaken = optimizer_mistakes(name, reference, inits, groups, options, grads)
@@ -475,6 +474,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50, ha
             expect_close(
                 got["trajectory"][t][i],
                 p,
+                # two whole f-strings, each a template of the catalogue (a joined one translates as none)
                 f"{case}: parameter {i} after step {t + 1} ({dtype}), every group's lr halved after step "
                 f"{halve_lr_after}"
                 if halve_lr_after
@@ -490,23 +490,6 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50, ha
                 **tol,
             )
     return got
-
-
-def torch_path(reference, inits, groups, options, grads, halve_lr_after=None):
-    """The parameters after each step as ``reference`` (torch's own optimiser) walks them, every
-    group's lr halved after step ``halve_lr_after`` (a scheduler's edit of param_groups)."""
-    params = [p.clone().requires_grad_(True) for p in inits]
-    optimizer = reference([{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options)
-    path = []
-    for step_grads in grads:
-        for p, g in zip(params, step_grads):
-            p.grad = g.clone()
-        optimizer.step()
-        path.append([p.detach().clone() for p in params])
-        if len(path) == halve_lr_after:
-            for group in optimizer.param_groups:
-                group["lr"] *= 0.5
-    return path
 
 
 # the first step after a scheduler's edit of param_groups' lr, every step before it right

@@ -19,7 +19,7 @@ import pytest
 
 from grader.base import defaults, depends
 from grader.base.topics import MANIFEST, of, suite_path, suites_dir
-from grader.base.topics import exercises as exercises_of
+from grader.base.topics import exercises as exercises_of  # in_turn's parameter is "exercises"
 from grader.checks.verdict.scoring import TestResult
 from grader.engine import check_table, pytest_compat
 from grader.engine.check_table import Row
