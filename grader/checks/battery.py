@@ -36,6 +36,7 @@ from grader.checks.judging.judge import (
 )
 from grader.checks.verdict import error_types
 from grader.checks.verdict.described import REDUCED_PAIR, describe, values_and_indices
+from grader.checks.verdict.exercises import INPUTS
 from grader.checks.verdict.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.verdict.failed import CheckFailed, fail, mistake_cause
 
@@ -193,8 +194,6 @@ def _holds(
     return True
 
 
-# the cause of a case that changed its inputs: the inputs clause's (grader/checks/verdict/exercises.py)
-INPUTS = "inputs"
 DEVICE = "device"  # a case run on the second device that mixed devices or left it
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
 

@@ -48,7 +48,19 @@ def find_caller(
     return frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name, sinfo
 
 
+_SHOW = warnings.showwarning
+
+
+def showwarning(message: Any, category: Any, filename: str, lineno: int, *rest: Any) -> None:
+    """``warnings.showwarning``, silent for a warning placed at a line of the grader's own (torch's
+    C++ warnings name the Python frame that called in: a probe's): it is not the learner's output."""
+    if not filename.startswith((_GRADER, "<probe")):
+        _SHOW(message, category, filename, lineno, *rest)
+
+
 def install() -> None:
-    """From here, in this worker, warnings and log records name no frame above graded code."""
+    """From here, in this worker, warnings and log records name no frame above graded code, and a
+    warning placed in the grader's code is not shown as graded code's output."""
     warnings.warn = warn
+    warnings.showwarning = showwarning
     logging.Logger.findCaller = find_caller  # type: ignore[method-assign]

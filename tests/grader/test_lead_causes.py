@@ -1930,6 +1930,16 @@ BLIND_LEADS = [
         "exactly only up to 2^53",
         "只能精确表示到 2^53",
     ),
+    (
+        "b35-residual-skip-written-into-x",  # a probe calling the block twice met x changed: the write leads
+        "ResidualBlock",
+        (
+            "return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
+            "return F.relu(x.add_(self.conv2(F.relu(self.conv1(x)))))",
+        ),
+        "inputs left as they were",
+        "输入保持原样",
+    ),
 ]
 
 

@@ -148,6 +148,30 @@ def test_no_warning_or_log_record_names_a_frame_above_graded_code(monkeypatch):
     assert "middle" in logged and "<string>" in told  # graded code's own frames are named
 
 
+@pytest.mark.unit
+def test_a_warning_placed_at_a_probe_line_is_not_shown_as_graded_codes_output(monkeypatch):
+    """torch's C++ warnings name the Python frame that called in: a probe reading a non-leaf's
+    .grad (a learner's SGD left one) was shown under "your code printed" (learner_s35's b35_12)."""
+    import warnings
+
+    import torch
+
+    from grader.sandboxed import callers
+
+    shown: list[str] = []
+    monkeypatch.setattr(callers, "_SHOW", lambda message, category, filename, *rest: shown.append(filename))
+    monkeypatch.setattr(warnings, "showwarning", callers.showwarning)
+    source = "def read(t):\n    return t.grad\n"
+    places: dict[str, dict[str, object]] = {"<probe read_grads>": {}, "/home/learner/optim.py": {}}
+    non_leaf = torch.ones(2, requires_grad=True) * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        for place, namespace in places.items():
+            exec(compile(source, place, "exec"), namespace)
+            namespace["read"](non_leaf)  # type: ignore[operator]
+    assert shown == ["/home/learner/optim.py"], shown
+
+
 # a library object's private state holds a module: a plain attribute, no getattr, no vars
 HELD_MODULE = """
 import warnings
