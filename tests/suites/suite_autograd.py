@@ -482,7 +482,7 @@ def test_numerical_grad_central_differences(sub, shape):
         )
     expect(
         unchanged is True,
-        "x after numerical_grad",
+        "x after the call of numerical_grad",
         "its values restored",
         "changed values",
         ROUNDED_BACK_HINT
