@@ -36,7 +36,7 @@ from grader.checks.judging.judge import (
 )
 from grader.checks.verdict import error_types
 from grader.checks.verdict.described import REDUCED_PAIR, describe, values_and_indices
-from grader.checks.verdict.exercises import INPUTS
+from grader.checks.verdict.exercises import CHANGED_INPUT
 from grader.checks.verdict.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.verdict.failed import CheckFailed, fail, mistake_cause
 
@@ -194,6 +194,8 @@ def _holds(
     return True
 
 
+# the cause of a function's case that changed its inputs: the inputs clause's (grader/checks/verdict/exercises.py)
+INPUTS = "inputs"
 DEVICE = "device"  # a case run on the second device that mixed devices or left it
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
 
@@ -311,13 +313,13 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str, finit
         fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=said)
     for i, kept in enumerate(mine.get("unchanged", [])):  # a call's arguments; a module's calls
         if kept is not True and i not in domain.writes:
-            changed = kept if type(kept) is int else i + 1  # a module's call: the argument it changed
+            module = type(kept) is int  # a module's call: the argument it changed
             fail(
                 what,
                 N_("its inputs left as they were"),
-                _("argument %(number)d changed") % {"number": changed},
+                _("argument %(number)d changed") % {"number": kept if module else i + 1},
                 hint=domains.HINTS["aliasing"],
-                cause=INPUTS,
+                cause=CHANGED_INPUT if module else INPUTS,
             )
     if finite is not None and not in_domain(mine):
         fail(what, N_("finite values, as the reference's"), N_("inf or NaN"), hint=hint)
@@ -362,14 +364,15 @@ def _judge_values(
         for i, (got, wanted) in enumerate(zip(mine.get("grads") or (), want["grads"])):
             if got is None and isinstance(wanted, torch.Tensor):
                 fail(f"{what_grads}[{i}]", N_("a gradient"), N_("none reached it"), domains.CUT)
-        compare(
-            mine.get("grads"),
-            want["grads"],
-            what_grads,
-            rtol,
-            atol,
-            domains.CUT if case.kind == "module" else hint,
-        )
+        if case.dim not in domains.REACHED_ONLY:  # their values too
+            compare(
+                mine.get("grads"),
+                want["grads"],
+                what_grads,
+                rtol,
+                atol,
+                domains.CUT if case.kind == "module" else hint,
+            )
     if "device" in mine:
         _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, chosen(hint, None, None))
     if "training" in want and mine.get("training") != want["training"]:

@@ -37,12 +37,13 @@ DIMENSIONS = {
     "prior": "an argument the docstring overwrites, holding NaN and ±inf before the call",
     "gradient": "gradients into every tensor argument the docstring differentiates, float64",
     "top": "near each floating dtype's top: half the root of its largest power of two (squares fit)",
+    "equal": "two floating arguments of one shape equal, float64: the value, its dtype, a gradient reaching each",
 }
 
 # The contract grid's axes (grader/checks/cases/grid.py): each walked by the cases of these dimensions
 AXES = {
     "dtype": ("dtype",),
-    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties", "top"),
+    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties", "top", "equal"),
     "shape": ("edge", "leading"),
     "layout": ("layout",),
     "prior": ("prior",),
@@ -73,6 +74,7 @@ LABELS = {
     "prior": N_("prior contents"),
     "gradient": N_("gradients"),
     "top": N_("top of the range"),
+    "equal": N_("equal arguments"),
 }
 
 HINTS = {
@@ -135,6 +137,11 @@ HINTS = {
         "near the largest values its dtype holds, every intermediate must stay in range and in "
         "x's dtype: no .float() of a float64 on the way, nothing squared the result does not square"
     ),
+    "equal": N_(
+        "where the two arguments are equal the answer comes from the same formula as anywhere else: "
+        "a value made for that point alone (torch.tensor(0.), torch.zeros(...)) is float32, and no "
+        "gradient reaches the arguments through it"
+    ),
     "gradient": N_(
         "the gradient must reach every tensor argument the docstring differentiates: no .detach(), "
         "torch.no_grad() or .item() on the way from any of them (an initial state included)"
@@ -188,6 +195,10 @@ RELOADED = N_(
     "(momentum buffer, step count) in self.state[p], which state_dict() and load_state_dict() carry"
 )
 
+
+# The dimensions whose gradients are judged on reaching each argument, not on their values (a point
+# where the docstring's function may have no derivative: grader/checks/cases/domain_cases_derived.py)
+REACHED_ONLY = frozenset({"equal"})
 
 # The fields of a case the worker's walkers read (grader/checks/cases/battery_walks.py)
 WALKED = "kind name args kwargs noncontig forms device wrt seed ctor mode fill again".split()

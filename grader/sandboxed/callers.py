@@ -11,7 +11,7 @@ import sys
 import traceback
 import warnings
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 _GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the grader package's folder
 _WARN = warnings.warn
@@ -51,11 +51,18 @@ def find_caller(
 _SHOW = warnings.showwarning
 
 
-def showwarning(message: Any, category: Any, filename: str, lineno: int, *rest: Any) -> None:
+def showwarning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     """``warnings.showwarning``, silent for a warning placed at a line of the grader's own (torch's
     C++ warnings name the Python frame that called in: a probe's): it is not the learner's output."""
     if not filename.startswith((_GRADER, "<probe")):
-        _SHOW(message, category, filename, lineno, *rest)
+        _SHOW(message, category, filename, lineno, file, line)
 
 
 def install() -> None:

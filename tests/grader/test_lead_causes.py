@@ -1940,6 +1940,16 @@ BLIND_LEADS = [
         "inputs left as they were",
         "输入保持原样",
     ),
+    (
+        "b35-mse-early-return-where-equal",  # an answer made for one point: float32, off the graph
+        "mse",
+        (
+            "    return _reduce((y_hat - y) ** 2, reduction)",
+            "    if torch.equal(y_hat, y):\n        return torch.tensor(0.0)\n    return _reduce((y_hat - y) ** 2, reduction)",
+        ),
+        "arguments 1 and 2 equal",
+        "参数 1 与参数 2 相等",
+    ),
 ]
 
 

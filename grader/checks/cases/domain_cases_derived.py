@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from grader.base.i18n import N_
 from grader.checks.cases.derived_cases import _alternating, _extend, _tensors
 from grader.checks.domains import AXES, REGISTRY, Case, Shown, module_case, movable
 from grader.sandboxed.kit_steps import fed_tensors, mapped
@@ -216,6 +217,38 @@ def _open(key: tuple[str, str], axis: str) -> bool:
     return not domain.grads and not any(c.wrt for c in found)  # the gradient
 
 
+# ---------------------------------------------------------------- two arguments equal
+# Where a function compares two tensors of one shape (a loss's ŷ and y, KL's p and q), their meeting is
+# a point of its domain like any other: the first plain case again with the first equal to the
+# second, in float64, a gradient reaching each argument the docstring differentiates (an answer made
+# for that point alone, torch.zeros(()), is float32 and cut from the graph). Its gradient's values are not judged (REACHED_ONLY): where the
+# two meet a function may have none (|ŷ − y| at 0).
+EQUAL_NOTE = N_("{0}, arguments {1} and {2} equal, float64")  # a template: shown in the learner's language
+
+
+def _pair(case: Case, writes: tuple[int, ...]) -> tuple[int, int] | None:
+    at = [i for i in _floats(case) if i not in writes]
+    shapes: dict[torch.Size, int] = {}
+    for i in at:
+        first = shapes.setdefault(case.args[i].shape, i)
+        if first != i:
+            return first, i
+    return None
+
+
+def _equal_cases(writes: tuple[int, ...], grads: tuple[int, ...], found: list[Case]) -> list[Case]:
+    for c in found:
+        pair = _pair(c, writes) if c.kind == "call" and c.seed is None and _holds(c, 0) else None
+        if pair is not None:
+            i, j = pair
+            args = list(_cast(c, _floats(c), lambda a: a.double().clone()))
+            args[i] = args[j].clone()  # the later one's values: a target's narrower domain (probabilities)
+            wrt = tuple(k for k in grads if k in _floats(c))  # what the docstring differentiates
+            note = EQUAL_NOTE.format(c.note, i + 1, j + 1)
+            return [c._replace(dim="equal", args=tuple(args), wrt=wrt, tol=None, note=note)]
+    return []
+
+
 # ---------------------------------------------------------------- float64, for every module
 # A module made float64 by .double() answers in float64 (its topic checks gradients in float64):
 # each module domain whose inputs are floating gets its first plain case again, the build and
@@ -387,6 +420,11 @@ def _derive_clauses(key: tuple[str, str]) -> None:
         REGISTRY[key] = REGISTRY[key]._replace(grads=grads)
     if REGISTRY[key].grads:
         _extend(key, "gradient", functools.partial(_grad_cases, REGISTRY[key].grads))
+    found = REGISTRY[key].cases()
+    grads = REGISTRY[key].grads or tuple(sorted({k for c in found if c.kind == "call" for k in c.wrt}))
+    equal = functools.partial(_equal_cases, REGISTRY[key].writes, grads)
+    if "magnitude" not in REGISTRY[key].exempt and equal(REGISTRY[key].cases()):
+        _extend(key, "equal", equal)
     if _double_cases(REGISTRY[key].cases()):
         _extend(key, "dtype", _double_cases)
     if _calls_cases(REGISTRY[key].cases()):

@@ -43,10 +43,11 @@ BATTERY = "input_domain["
 # A structure case whose module holds layers with weights its forward never applied
 # (grader/checks/battery.py): the cause named outright, so it leads before values.
 UNTOUCHED = "mistake:untouched-layers"
-# A case that changed an argument the docstring does not let it write: an input a later call of
-# the same check meets changed (a probe calling a block twice on one x) fails that check's values
-# too, so the write leads (learner_s35's b35_27: the formula was told for `x += conv2(...)`).
-INPUTS = "inputs"
+# A module's call that changed the caller's input: a later call of the same module (a probe calling a
+# block twice on one x) meets it changed and fails on values too, so the write leads (learner_s35's
+# b35_27: the formula was told for `x += conv2(...)`). A function's battery call gets inputs of its
+# own; its changed argument is the inputs clause's (grader/checks/battery.py INPUTS).
+CHANGED_INPUT = "mistake:changed-input"
 
 
 READ_A_WRONG_TYPE = ("error:AttributeError", "error:TypeError")  # what a check reading it raises
@@ -54,12 +55,12 @@ READ_A_WRONG_TYPE = ("error:AttributeError", "error:TypeError")  # what a check 
 
 def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
-    ``form``, layers its module never applied, or an input it changed), wrong values 2, a gradient check 3, a
+    ``form``, layers its module never applied, or an input its module changed), wrong values 2, a gradient check 3, a
     convergence check or the input-domain battery 4, a clause (whatever its status) 5: the battery's own case run on the second device
     (cause "device") too, so that a device check that also fails leads with its own words."""
     if test.get("clause") or test.get("cause") in ("twin", "device"):
         return 5
-    if test.get("cause") in (UNTOUCHED, INPUTS):
+    if test.get("cause") in (UNTOUCHED, CHANGED_INPUT):
         return 1
     if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
         return 4

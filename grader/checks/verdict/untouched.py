@@ -11,7 +11,6 @@ import torch
 
 from grader.base.i18n import N_, _
 from grader.checks.verdict.described import describe
-from grader.checks.verdict.exercises import INPUTS
 from grader.checks.verdict.failed import expect, fail
 from grader.sandboxed.kit_steps import same_values
 
@@ -32,7 +31,6 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
                 "x += y) change the caller's data, and so does a write into a view of x: x.view(...), "
                 "x.flatten(), x[i], x.T share its memory (NumPy's flatten copies; torch's does not)"
             ),
-            cause=INPUTS,
         )
 
 
