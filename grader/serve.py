@@ -62,8 +62,7 @@ def _lock(path: Path) -> int | None:
 
 
 class StopAsked(BaseException):
-    """`grade engine stop` asked this engine to stop while it warmed up (no ``except Exception``
-    of the warm-up's catches it, as none catches KeyboardInterrupt)."""
+    """`grade engine stop` asked this engine to stop while it warmed up (no warm-up's catch takes it)."""
 
 
 def _stop_asked(signum: int, frame: object) -> None:
@@ -254,6 +253,7 @@ class Server:
         self.chosen = chosen(engine_env(dict(os.environ)))
         self.files = _files()  # what the grades depend on, as warmed up: a change ends the engine
         self.stale = False
+        self.greeting = time.monotonic() + defaults.FIRST_REQUEST_SECONDS  # a request first, then the warm-up
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
@@ -317,11 +317,11 @@ class Server:
             if self.stale and not self.children:
                 return  # its socket goes with it: the next command starts a fresh engine
             warming = bool(self.steps) and not self.children
-            events = self.selector.select(
-                timeout=0 if warming else min(self.idle, defaults.ENGINE_LOOK_SECONDS)
-            )
+            look = min(self.idle, defaults.ENGINE_LOOK_SECONDS)
+            first = max(0.0, self.greeting - time.monotonic())
+            events = self.selector.select(timeout=first if warming else look)
             if events:
-                self.last = time.monotonic()
+                self.last, self.greeting = time.monotonic(), 0.0
             elif warming:
                 self.warm_a_step()
             elif not self.children and (time.monotonic() - self.last >= self.idle or not self.reachable()):

@@ -158,6 +158,9 @@ DAEMON_IDLE_SECONDS = 900.0
 # How often an idle engine looks for its socket: one whose runtime folder was cleaned away (no
 # client can reach or stop it) ends within this long instead of holding its memory until idle.
 ENGINE_LOOK_SECONDS = 4.0
+# A new engine's first wait for a request, before its warm-up's rest: the command that started it polls
+# for its socket (grader/apps/daemon.py START_POLL_SECONDS) and is served first
+FIRST_REQUEST_SECONDS = 0.2
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
 # up on them (grader/engine/worker/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0

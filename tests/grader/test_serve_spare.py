@@ -96,3 +96,28 @@ def test_the_engine_ends_with_its_spare(engine):
     assert server.spare is None
     with pytest.raises(ChildProcessError):
         os.waitpid(spare, os.WNOHANG)
+
+
+def test_a_new_engine_serves_the_command_that_started_it_before_its_warm_up(engine):
+    """The command that started the engine polls for its socket (every 50 ms): it connects just after
+    the bind, and was made to wait for a warm-up step taken in between (the first, ~1.3 s at load 7)."""
+    import threading
+    import time
+
+    server, _ = engine
+    order: list[str] = []
+    server.steps = [lambda: order.append("a step of the warm-up")]
+    server.greeting = time.monotonic() + serve.defaults.FIRST_REQUEST_SECONDS  # as bound just now
+
+    def accept() -> None:
+        order.append("the request")
+        server.listener.accept()[0].close()
+        server.stopping = True
+
+    server.accept = accept  # type: ignore[method-assign]
+    address = server.listener.getsockname()
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    threading.Timer(0.05, lambda: client.connect(address)).start()
+    server.serve_requests()
+    client.close()
+    assert order == ["the request"], order
