@@ -1,7 +1,8 @@
 """What graded code writes that a library later trusts: a dunder key in an
 instance's own state (numpy reads ``__array_interface__`` off the instance and views any address),
 a name in a dataclass Field (dataclasses pastes it into the source it execs), and numpy's own
-memory check switched off by an argument (``resize(refcheck=False)`` under a live view)."""
+memory check switched off by an argument (``resize(refcheck=False)`` under a live view), and a
+storage resized under its views (torch has no such check)."""
 
 from __future__ import annotations
 
@@ -297,6 +298,23 @@ MEMORY_CHECK_ON = (
 def test_numpy_memory_check_is_never_switched_off(how):
     assert subset.check(MEMORY_CHECK_OFF[how]), f"{how}: resize frees memory a view reads"
     assert not subset.check(MEMORY_CHECK_ON), "resize with its check on, np.resize"
+
+
+# torch checks no live view's bounds when a storage shrinks under it: a clone of the view then reads
+# the worker's heap (attacks a121's 93: the grader's probe source read back; flatten_batch 7/7)
+STORAGE_SHRUNK = {
+    "a tensor's storage": "def f(t):\n    v = t[:]\n    t.untyped_storage().resize_(16)\n    return v.clone()\n",
+    "a storage made": "import torch\n\n\ndef f():\n    s = torch.UntypedStorage(64)\n    s.resize_(0)\n",
+    "handed on": "def f(t, go):\n    shrink = t.untyped_storage().resize_\n    return go(shrink)\n",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("how", sorted(STORAGE_SHRUNK))
+def test_no_storage_is_resized_under_its_views(how):
+    assert subset.check(STORAGE_SHRUNK[how]), f"{how}: a view reads past a shrunk storage"
+    storage = torch.zeros(4).untyped_storage()
+    assert guarded.refused(storage, "resize" + "_"), "a computed name reaches it too"
 
 
 @pytest.mark.unit

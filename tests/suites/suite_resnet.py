@@ -81,6 +81,13 @@ OFF_LIMITS = {
                 "_batch_norm_no_update",
             )
         },
+        # and every other op torch registers for batch normalisation: its statistics and their
+        # running update alone too (attacks a121's 103: torch.batch_norm_update_stats, 12/12)
+        **{
+            op: "F.batch_norm / nn.BatchNorm*"
+            for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+            if "batch_norm" in op and "backward" not in op
+        },
         **{
             name: "torch's instance/layer/group norms"
             for name in (

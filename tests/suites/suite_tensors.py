@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -37,6 +39,17 @@ from grader.checks import (
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
+_OPS = {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+# "every function that gives a norm or a distance": each op torch registers as a distance or a norm,
+# not a normalisation layer's (attacks a121's 74: torch.pdist for norms, 8/8)
+_NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
+_NORMS_AND_DISTANCES = {
+    op: "every function that gives a norm or a distance"
+    for op in _OPS
+    if "backward" not in op
+    and ("dist" in op and op != "is_distributed" or re.search(r"(^|_)norm($|_)", op))
+    and not any(kind in op for kind in _NORMALISATIONS)
+}
 OFF_LIMITS = {
     "pairwise_sq_dists": {
         **_CDIST,
@@ -71,6 +84,7 @@ OFF_LIMITS = {
         "convolution": "F.conv1d / F.conv2d",
     },
     "norms": {
+        **_NORMS_AND_DISTANCES,
         # "every function that gives a norm or a distance": the standard library's too
         "math_hypot": "math.hypot",
         "math_dist": "math.dist",

@@ -271,12 +271,14 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
     | RAISED_ON  # what a raised exception carries of the object it was raised on (AttributeError.obj)
 )
-# Methods of values that compile, share memory with other processes or write files
-# (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
+# Methods of values that compile, share memory with other processes, write files or resize memory a
+# view reads (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
 # snapshot's to decide.
 VALUE_METHODS = {
     "compile": N_("graded code runs eagerly: call the model itself"),
     "share_memory": N_("graded code runs in one process"),
     "share_memory_": N_("graded code runs in one process"),
     "tofile": N_("return your results; graded code writes no files"),
+    # a storage shrunk under a live view leaves it reading freed memory (torch checks no view's bounds)
+    "resize_": N_("make a new tensor of the size you need (x.new_empty(shape), torch.empty(...))"),
 }
