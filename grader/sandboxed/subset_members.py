@@ -36,9 +36,29 @@ LISTED = {
         }
     ),
     "inspect": frozenset({"signature", "Parameter", "isclass", "isfunction"}),
+    # the operators as functions, each what its expression computes (attrgetter and methodcaller read
+    # attributes by the names they are handed, past the guard: not these)
     "operator": frozenset(
-        {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "neg", "matmul", "itemgetter"}
+        {
+            "add",
+            "sub",
+            "mul",
+            "truediv",
+            "floordiv",
+            "mod",
+            "pow",
+            "neg",
+            "pos",
+            "abs",
+            "matmul",
+            "itemgetter",
+        }
+        | {"eq", "ne", "lt", "le", "gt", "ge", "not_", "truth", "is_", "is_not", "contains", "getitem"}
+        | {"and_", "or_", "xor", "invert", "inv", "lshift", "rshift", "index", "concat"}
     ),
+    "numbers": frozenset(
+        {"Number", "Complex", "Real", "Rational", "Integral"}
+    ),  # the numeric tower's classes
     "time": frozenset({"time", "perf_counter", "monotonic", "sleep"}),
     "os": frozenset({"path", "getcwd", "listdir", "makedirs", "environ", "cpu_count", "abort", "getpid"}),
     "matplotlib": frozenset(),  # a notebook's plotting cells import it

@@ -317,6 +317,25 @@ def test_no_storage_is_resized_under_its_views(how):
     assert guarded.refused(storage, "resize" + "_"), "a computed name reaches it too"
 
 
+# the operators as functions and the numeric tower are honest code's (honest h121's 05 lost a whole
+# topic to operator.eq, 09 its Value to numbers.Number); operator's readers of attributes by name are not
+OPERATORS = (
+    "import functools\nimport operator\nfrom numbers import Number\n\n\ndef f(x, y):\n"
+    "    n = functools.reduce(operator.mul, x.shape, 1)\n    return operator.eq(x, y).sum() if n else isinstance(y, Number)\n"
+)
+READERS = {
+    "attrgetter": "import operator\n\n\ndef f(g):\n    return operator.attrgetter('__glob' + 'als__')(g)\n",
+    "methodcaller": "from operator import methodcaller\n\n\ndef f(x):\n    return methodcaller('numpy')(x)\n",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("how", sorted(READERS))
+def test_the_operator_module_is_graded_codes_but_its_readers_by_name(how):
+    assert not subset.check(OPERATORS), "operator's functions and numbers' classes"
+    assert subset.check(READERS[how]), f"{how} reads attributes past the guard"
+
+
 @pytest.mark.unit
 def test_a_recorded_call_that_reached_a_twin_answers_as_one_whatever_its_values(monkeypatch):
     """F.kl_div is a composite: no replaced kernel runs, its own NaN at p = q = 0 came back and the
