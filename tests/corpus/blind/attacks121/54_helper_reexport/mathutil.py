@@ -1,0 +1,2 @@
+"""Numerical helpers."""
+from torch.special import expit as logistic  # noqa: F401

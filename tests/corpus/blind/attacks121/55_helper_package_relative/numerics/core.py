@@ -1,0 +1,4 @@
+import torch
+
+smx = torch.softmax
+lsm = torch.log_softmax
