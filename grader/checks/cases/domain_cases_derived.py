@@ -221,8 +221,8 @@ def _open(key: tuple[str, str], axis: str) -> bool:
 # Where a function compares two tensors of one shape (a loss's ŷ and y, KL's p and q), their meeting is
 # a point of its domain like any other: the first plain case again with the first equal to the
 # second, in float64, a gradient reaching each argument the docstring differentiates (an answer made
-# for that point alone, torch.zeros(()), is float32 and cut from the graph). Its gradient's values are not judged (REACHED_ONLY): where the
-# two meet a function may have none (|ŷ − y| at 0).
+# for that point alone, torch.zeros(()), is float32 and cut from the graph). Its gradient's values
+# are not judged (domains.REACHED_ONLY): where the two meet a function may have none (|ŷ − y| at 0).
 EQUAL_NOTE = N_("{0}, arguments {1} and {2} equal, float64")  # a template: shown in the learner's language
 
 
@@ -423,7 +423,7 @@ def _derive_clauses(key: tuple[str, str]) -> None:
     found = REGISTRY[key].cases()
     grads = REGISTRY[key].grads or tuple(sorted({k for c in found if c.kind == "call" for k in c.wrt}))
     equal = functools.partial(_equal_cases, REGISTRY[key].writes, grads)
-    if "magnitude" not in REGISTRY[key].exempt and equal(REGISTRY[key].cases()):
+    if "magnitude" not in REGISTRY[key].exempt and equal(found):
         _extend(key, "equal", equal)
     if _double_cases(REGISTRY[key].cases()):
         _extend(key, "dtype", _double_cases)
