@@ -14,6 +14,7 @@ from typing import Any
 _HOMES = {
     "check": "grader.checks.judging.mark",
     "gen": "grader.checks.inputs",
+    "torch_ops": "grader.checks.inputs",
     "manual_seed": "grader.sandboxed.probe_kit",
     "N_": "grader.base.i18n",
     "Traced": "grader.checks.hints.departures",

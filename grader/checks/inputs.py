@@ -5,6 +5,7 @@ the inputs, never the course seed or the variant."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Iterator, Sequence
 
@@ -88,3 +89,11 @@ def drawn_for(variant: int) -> Iterator[None]:
     finally:
         _variant = 0
         torch.set_rng_state(state)
+
+
+@functools.cache
+def torch_ops() -> frozenset[str]:
+    """Every op torch registers, by its name alone (no namespace, no overload: "conv2d",
+    "_cdist_forward"): what a docstring's kind of off-limits function ("every function that gives
+    a norm or a distance", torch's convolutions) is derived from in a suite's ``OFF_LIMITS``."""
+    return frozenset(name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names())

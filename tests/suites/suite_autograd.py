@@ -31,6 +31,7 @@ from grader.checks import (
     probes,
     reduction_mistakes,
     strategies,
+    torch_ops,
     with_curve,
     wrong_where,
 )
@@ -66,7 +67,7 @@ OFF_LIMITS = {
         # torch's attention kernels: their weights are a softmax of the scores (losses' _ATTENTION)
         **{
             op: "F.scaled_dot_product_attention"
-            for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+            for op in torch_ops()
             if "scaled_dot_product" in op or op == "_safe_softmax"
         },
     },

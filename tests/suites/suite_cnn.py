@@ -39,6 +39,7 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
+    torch_ops,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -49,15 +50,14 @@ F64 = torch.float64
 # corr2d's and conv2d's, torch's convolutions: every op torch registers with "conv" in its name
 # (and, recorded, every function: conv_twins); max_pool2d's, torch's other max poolings too, every
 # op with "max_pool" in its name (max_pool_twins); each refused in every probe of the exercise
-_OPS = {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
-_CONVOLUTIONS = {op for op in _OPS if re.search(r"conv(?!ert)", op) and "backward" not in op}
+_CONVOLUTIONS = {op for op in torch_ops() if re.search(r"conv(?!ert)", op) and "backward" not in op}
 CONVOLUTION = "F.conv2d / nn.Conv2d / torch.conv2d"
 OTHER_MAX_POOLINGS = N_("torch's other max poolings")
 OFF_LIMITS = {
     "corr2d": {**dict.fromkeys(_CONVOLUTIONS, "torch's convolution functions"), "conv2d": CONVOLUTION},
     "conv2d": {**dict.fromkeys(_CONVOLUTIONS, "torch's other convolutions"), "conv2d": CONVOLUTION},
     "max_pool2d": {
-        **{op: OTHER_MAX_POOLINGS for op in _OPS if "max_pool" in op and "backward" not in op},
+        **{op: OTHER_MAX_POOLINGS for op in torch_ops() if "max_pool" in op and "backward" not in op},
         **{
             name: "F.max_pool2d / nn.MaxPool2d / torch.max_pool2d"
             for name in ("max_pool2d", "max_pool2d_with_indices", "_max_pool2d")

@@ -31,6 +31,7 @@ from grader.checks import (
     probes,
     reduction_mistakes,
     strategies,
+    torch_ops,
     underflowed,
     with_curve,
     wrong_where,
@@ -69,14 +70,14 @@ _SOFTMAXES |= {
 _LAYERS = "nn.MultiheadAttention / F.multi_head_attention_forward / nn.TransformerEncoderLayer"
 _ATTENTION = {
     op: _LAYERS if "multi_head" in op or "transformer" in op else "F.scaled_dot_product_attention"
-    for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+    for op in torch_ops()
     if re.search(r"scaled_dot_product|multi_head_attention|transformer_encoder_layer|^_safe_softmax$", op)
     and "backward" not in op
 }
 # the recurrent layers' ops whose gates are σ, fused kernels too (mkldnn_rnn_layer shows no sigmoid)
 _GATED = {
     op: "nn.LSTM / nn.GRU / nn.LSTMCell / nn.GRUCell"
-    for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+    for op in torch_ops()
     if re.search(r"lstm|gru|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
 }
 _GATED |= {f"_VF.{op}": words for op, words in _GATED.items() if not op.startswith("_")}

@@ -37,6 +37,7 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
+    torch_ops,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -48,7 +49,7 @@ HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions 
 # the recurrent layers' ops that compute tanh, fused kernels too (mkldnn_rnn_layer shows no tanh)
 _RECURRENT = {
     op: "nn.RNN / nn.LSTM / nn.GRU / nn.RNNCell / nn.LSTMCell / nn.GRUCell"
-    for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+    for op in torch_ops()
     if re.search(r"lstm|gru|rnn_tanh|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
 }
 _RECURRENT |= {f"_VF.{op}": words for op, words in _RECURRENT.items() if not op.startswith("_")}

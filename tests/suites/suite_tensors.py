@@ -34,18 +34,18 @@ from grader.checks import (
     manual_seed,
     probes,
     strategies,
+    torch_ops,
 )
 
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
-_OPS = {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
 # "every function that gives a norm or a distance": each op torch registers as a distance or a norm,
 # not a normalisation layer's (attacks a121's 74: torch.pdist for norms, 8/8)
 _NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
 _NORMS_AND_DISTANCES = {
     op: "every function that gives a norm or a distance"
-    for op in _OPS
+    for op in torch_ops()
     if "backward" not in op
     and ("dist" in op and op != "is_distributed" or re.search(r"(^|_)norm($|_)", op))
     and not any(kind in op for kind in _NORMALISATIONS)
