@@ -52,6 +52,8 @@ PRIVATE = {
     ("grader/checks/cases/derived_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/cases/held_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
+    ("grader/checks/inputs.py", "_C"): "torch",
+    ("grader/checks/inputs.py", "_dispatch_get_all_op_names"): "torch",  # torch_ops(): every registered op
     ("grader/cli.py", "_exit"): "python",
     ("grader/base/depends.py", "_pytest"): "pytest",
     ("grader/engine/sources/parsed.py", "_fields"): "python",  # an ast node's
