@@ -97,9 +97,10 @@ def test_the_losses_training_probe_moves_parameters_as_torch_optim_sgd(kind: str
         scores, curve = _run(suite_losses.probe_train_linear, LOSSES[kind], loss_name, seed)
         expected_scores, expected_curve = _run(optimizer_train_linear, LOSSES[kind], loss_name, seed)
         assert torch.equal(scores.nan_to_num(7.0), expected_scores.nan_to_num(7.0))
-        assert [v if v == v else "nan" for v in curve["loss"]] == [
-            v if v == v else "nan" for v in expected_curve["loss"]
-        ]
+        # the curve's losses in one pass (its float32 means summed in another order: within 1e-6)
+        assert len(curve["loss"]) == len(expected_curve["loss"])
+        for now, before in zip(curve["loss"], expected_curve["loss"]):
+            assert (now != now and before != before) or now == pytest.approx(before, rel=1e-6, abs=1e-9)
 
 
 def test_a_loss_cut_from_the_model_raises_as_it_did() -> None:
