@@ -38,7 +38,11 @@ def run() -> None:
             start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
     except SystemExit as leaving:
-        if invocation.start_engine and leaving.code != 2:  # a usage error (a typo) starts none
+        if leaving.code == 2:  # a usage error (a typo) leaves no engine: one would make the next wait
+            from grader.apps import daemon
+
+            daemon.stop_early()
+        elif invocation.start_engine:
             invocation.start_engine()
         raise
 

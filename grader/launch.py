@@ -26,6 +26,7 @@ def main() -> None:
         status = daemon.ask_engine(sys.argv[1:])
         if status is not None:
             _leave(status)
+        daemon.start_early(sys.argv[1:])
     from grader.cli import run
 
     run()

@@ -120,6 +120,7 @@ def _warm(gpu: bool) -> list[Callable[[], None]]:
     """What every request needs, paid once before the socket is bound: the imports (torch, pytest,
     the CLI) and the zygote ready; the rest of the warm-up (each suite collected, the probes read)
     returned as steps the server takes between requests. The children inherit all of it."""
+    workers.prestart(gpu)  # the zygote boots beside this process's imports
     from grader import cli, report  # noqa: F401  (imported for the children)
     from grader.base.topics import available_topics
 

@@ -333,10 +333,48 @@ def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:
             return int(answer["status"])
 
 
+_early: list[subprocess.Popen | None] = []  # the engine this command started at its launch (start_early)
+
+
+def early_command(argv: list[str]) -> bool:
+    """Whether ``grade ARGV``, read before Click parses it, is surely a grading the engine runs
+    (``grade FILE`` of a path that exists, check, next, watch): a command whose first word is an
+    option's value, a help or ``--no-daemon`` is not (it starts its engine later, if at all)."""
+    words = [arg for arg in argv if not arg.startswith("-")]
+    if not words or {"--no-daemon", "--help", "-h"} & set(argv):
+        return False
+    return words[0] in COMMANDS or os.path.exists(words[0])
+
+
+def start_early(argv: list[str]) -> None:
+    """At the launch, where no engine answered a learner's grading: the user's engine started now,
+    beside this process's own imports and parsing (a first command waited that long more than a
+    cold run); the command waits for it only where it has checks to run (grader/commands/common.py),
+    and a usage error ends it (:func:`stop_early`)."""
+    if should_start() and early_command(argv):
+        _early.append(start_server())
+
+
+def started_here() -> bool:
+    return bool(_early)
+
+
+def stop_early() -> None:
+    """A usage error (a typo): the engine this command started at its launch ends (SIGTERM; a stale
+    lock or socket it leaves, the next engine's lock removes)."""
+    for process in _early:
+        if process is not None and process.poll() is None:
+            process.terminate()
+
+
 def start_server() -> subprocess.Popen | None:
-    """The user's server started in the background, in its own session; None where it cannot be."""
+    """The user's server started in the background, in its own session; None where it cannot be.
+    The one this command started at its launch where it did (alive or not: it may have given way
+    to another's, whose lock :func:`_bound` then waits on)."""
     import subprocess
 
+    if _early:
+        return _early[0]
     env = engine_env(dict(os.environ))
     if socket_path(env) is None:
         return None

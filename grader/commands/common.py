@@ -310,7 +310,9 @@ def on_warm_engine(command: str, no_daemon: bool) -> None:
 
     if not daemon.wanted(command, no_daemon):
         return
-    status = daemon.ask_engine(invocation.argv, wait=True)
+    status = daemon.ask_engine(
+        invocation.argv, wait=not daemon.started_here()
+    )  # its own: where it has checks
     if status is None and command == "watch" and daemon.should_start():  # it runs on the engine
         status = daemon.start_and_ask(invocation.argv)
     if status is not None:

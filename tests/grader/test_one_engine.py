@@ -199,6 +199,50 @@ def test_a_usage_error_starts_no_engine(monkeypatch):
     assert leaving.value.code == 2 and started == []
 
 
+class _Started:
+    """A stand-in for the engine process a launch starts: alive until terminated."""
+
+    def __init__(self) -> None:
+        self.terminated = False
+
+    def poll(self) -> int | None:
+        return 0 if self.terminated else None
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+
+@pytest.mark.unit
+def test_a_first_grading_starts_the_engine_at_its_launch_and_a_typo_ends_it(monkeypatch, tmp_path):
+    """Seen failing on main: the engine was started only once Click had parsed the command and the
+    checks were chosen (a fifth of the first command's wait, 2.25-2.32 s against 1.74-1.85 s cold,
+    was the client's own start before it); a usage error still leaves none behind, and a word
+    that may be an option's value starts none early."""
+    from grader import launch
+
+    started: list[_Started] = []
+    monkeypatch.setattr(daemon, "_early", [])
+    monkeypatch.setattr(daemon, "ask_engine", lambda argv, wait=False: None)
+    monkeypatch.setattr(daemon, "should_start", lambda: True)
+    monkeypatch.setattr(daemon, "supported", lambda: True)
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
+    monkeypatch.setattr(daemon, "start_server", lambda: started.append(_Started()) or started[-1])
+    monkeypatch.setattr(sys, "argv", ["grade", "check", "no/such/file.py"])
+    with pytest.raises(SystemExit) as leaving:
+        launch.main()
+    assert leaving.value.code == 2 and len(started) == 1 and started[0].terminated
+    solved = tmp_path / "losses.py"
+    solved.write_text("")
+    assert daemon.early_command([str(solved)]) and daemon.early_command(["next"])
+    for argv in (
+        ["--lang", "zh_CN", "check", str(solved)],
+        ["check", "--help"],
+        [str(solved), "--no-daemon"],
+    ):
+        assert not daemon.early_command(argv), argv
+    assert not daemon.early_command(["batch", str(tmp_path)]) and not daemon.early_command([])
+
+
 def _copies(tmp_path, count: int) -> list[str]:
     """``count`` solved tensors files, each of its own bytes (none read back from another)."""
     files = []
