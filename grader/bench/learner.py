@@ -1,6 +1,7 @@
 """The learner's figures of the benchmark (``python -m grader.bench --only learner``: grader/bench/main.py
-says which): a usage error's whole process, one exercise fresh and on the warm engine, read back,
-``grade watch``'s save → report and a notebook's ``check()``."""
+says which): a usage error's whole process, the first minutes (grader/bench/first_minutes.py), one
+exercise fresh and on the warm engine, read back, ``grade watch``'s save → report and a notebook's
+``check()``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from grader.base import defaults
 from grader.base.topics import REPO_ROOT
 from grader.bench.clock import GRADE, Spent, clock, row, score
+from grader.bench.first_minutes import bench_first_minutes
 
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
 # installed package (and so outside a student release).
@@ -36,6 +38,7 @@ def bench_learner(repeat: int) -> None:
             )
         times.append(spent)
     row("usage error (--exercise typo)", times, "a whole process, the interpreter's start too (goal < 0.5 s)")
+    bench_first_minutes(repeat, REPO_ROOT / "solutions" / f"{TOPIC}.py")
     bench_warm_engine(repeat)
     bench_check(repeat)
 
