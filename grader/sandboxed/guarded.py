@@ -366,6 +366,20 @@ def _descriptor(file: Any) -> bool:
     return parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])
 
 
+def refuse_descriptor(event: str, path: Any, frame: Any) -> None:
+    """Raise where graded code (a frame of it on ``frame``'s stack) has any opener or lister of the
+    interpreter (the audit hook's ``event``: io.open's, os.open's, os.listdir's, os.scandir's) take
+    one of the worker's descriptors (:func:`_descriptor`): a library that opens a path itself
+    (pathlib's read_text and iterdir, numpy.loadtxt, logging's file handler) is refused as
+    :func:`_open` and :func:`listdir` refuse graded code's own call."""
+    while frame is not None and not graded(frame.f_builtins):
+        frame = frame.f_back
+    if frame is not None and _descriptor(path):
+        raise PermissionError(
+            errno.EACCES, f"{event} of {path!r} is off limits in graded code: open a file by its path"
+        )
+
+
 def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
     """``open`` of a file graded code names by its path (:func:`_descriptor`)."""
     if _descriptor(file):
