@@ -96,8 +96,10 @@ def _raised_on() -> frozenset[str]:
 RAISED_ON = _raised_on()
 ATTRIBUTES |= RAISED_ON
 # Methods of values that compile, share memory with other processes, write files or resize a storage
-# under its views (``model.compile()``): the static check's VALUE_METHODS.
-VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile", "resize_"})
+# under its views (``model.compile()``): the static check's VALUE_METHODS, and numpy's in-place resize,
+# whose refcheck= the static check reads where ``.resize(...)`` is written (a computed name shows none:
+# refcheck=False through ``**`` then freed the memory a live view read, attacks a122's 47).
+VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile", "resize_", "resize"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 # The member list's verdicts as they are read once: (module, member) -> "+" or why refused.

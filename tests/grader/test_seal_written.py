@@ -12,6 +12,7 @@ import importlib
 import sys
 import types
 
+import numpy
 import pytest
 import torch
 import torch.nn.functional as F
@@ -298,6 +299,10 @@ MEMORY_CHECK_ON = (
 def test_numpy_memory_check_is_never_switched_off(how):
     assert subset.check(MEMORY_CHECK_OFF[how]), f"{how}: resize frees memory a view reads"
     assert not subset.check(MEMORY_CHECK_ON), "resize with its check on, np.resize"
+    # a computed name shows no call whose refcheck= could be read (attacks a122's 47: then ** of a
+    # computed key): the guard refuses it, of an array and of its class
+    assert guarded.refused(numpy.zeros(2), "res" + "ize") and guarded.refused(numpy.ndarray, "res" + "ize")
+    assert not guarded.refused(numpy, "res" + "ize"), "numpy.resize makes a new array"
 
 
 # torch checks no live view's bounds when a storage shrinks under it: a clone of the view then reads
@@ -306,6 +311,9 @@ STORAGE_SHRUNK = {
     "a tensor's storage": "def f(t):\n    v = t[:]\n    t.untyped_storage().resize_(16)\n    return v.clone()\n",
     "a storage made": "import torch\n\n\ndef f():\n    s = torch.UntypedStorage(64)\n    s.resize_(0)\n",
     "handed on": "def f(t, go):\n    shrink = t.untyped_storage().resize_\n    return go(shrink)\n",
+    # the method read off its class (attacks a122): a module's member past which any value's rules hold
+    "by its class": "import torch\n\n\ndef f(t):\n    torch.UntypedStorage.resize_(t.untyped_storage(), 16)\n",
+    "by a class imported": "from torch import Tensor\n\n\ndef f(t):\n    return Tensor.resize_(t, 2)\n",
 }
 
 

@@ -146,6 +146,8 @@ def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
         return at, N_("call the public function or method")
     if part in rules.FRAME_ATTRIBUTES:
         return at, N_("pass values as arguments")
+    if part in rules.VALUE_METHODS:  # a value's method read off its class (torch.Tensor.resize_)
+        return at, rules.VALUE_METHODS[part]
     if part in rules.STANDARD and at not in rules.OWN_NAMES:
         return at, N_("import {0} itself if the exercise needs it").format(part)
     return None
