@@ -96,10 +96,16 @@ def _raised_on() -> frozenset[str]:
 RAISED_ON = _raised_on()
 ATTRIBUTES |= RAISED_ON
 # Methods of values that compile, share memory with other processes, write files or resize a storage
-# under its views (``model.compile()``): the static check's VALUE_METHODS, and numpy's in-place resize,
-# whose refcheck= the static check reads where ``.resize(...)`` is written (a computed name shows none:
-# refcheck=False through ``**`` then freed the memory a live view read, attacks a122's 47).
-VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile", "resize_", "resize"})
+# under its views (``model.compile()``): the static check's VALUE_METHODS.
+VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile", "resize_"})
+# Methods the static check allows only where it reads their call: those that evaluate the fields of
+# the string they are called on (``{0.a[b]}`` reads attributes by a name no check sees), allowed on a
+# literal of plain fields; numpy's in-place resize, whose keyword turns its memory check off
+# (``refcheck=False`` under a live view), allowed with its keywords written out. A computed name
+# shows no call to read: refused, but on graded code's own objects (attacks a122's 47 and 125:
+# refcheck=False through ``**`` of a computed key; str.format's fields walking a generator's frames).
+FORMATS = frozenset({"format", "format_map"})
+WRITTEN_OUT = frozenset({"resize"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 # The member list's verdicts as they are read once: (module, member) -> "+" or why refused.
@@ -118,7 +124,9 @@ def refused(obj: Any, name: Any) -> bool:
         return True
     if isinstance(obj, ModuleType):
         return VERDICTS.get((obj.__name__, name)) != subset_members.ALLOWED
-    return name in VALUE_METHODS or (name.startswith("_") and not _graded_instance(obj))
+    if name in VALUE_METHODS:
+        return True
+    return (name.startswith("_") or name in FORMATS or name in WRITTEN_OUT) and not _graded_instance(obj)
 
 
 def _graded_instance(obj: Any) -> bool:

@@ -10,6 +10,9 @@ name. The worker owns the recursion limit: graded code cannot lower it under the
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 from grader.engine.subset import submission as subset
@@ -105,6 +108,23 @@ def test_a_member_with_a_call_site_rule_is_refused_as_a_value(route):
 @pytest.mark.parametrize("route", sorted(FORMATS))
 def test_a_format_string_reads_no_path(route):
     assert subset.check(FORMATS[route]), route
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", ["format", "format_map", "resize"])
+def test_a_method_decided_at_its_call_is_refused_by_a_computed_name(monkeypatch, name):
+    """The static check allows these where it reads their call (a literal's fields, numpy's refcheck=);
+    a computed name shows none (attacks a122's 125: str.format's fields walked a generator's frames,
+    reached by getattr(s, "for" + "mat"); 47: refcheck=False through ** of a computed key)."""
+    import numpy
+
+    for value in ("{0.gi_frame}", str, numpy.zeros(2), numpy.ndarray):
+        assert guarded.refused(value, name[:2] + name[2:]), (value, name)
+    own = types.ModuleType("graded_own")  # a class of graded code's: its own methods by any name
+    own.__dict__["__builtins__"] = guarded.submission_builtins()
+    monkeypatch.setitem(sys.modules, own.__name__, own)
+    exec(f"class Own:\n    def {name}(self):\n        return 'own'\n", own.__dict__)
+    assert not guarded.refused(own.Own(), name[:2] + name[2:])
 
 
 @pytest.mark.unit

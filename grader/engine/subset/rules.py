@@ -15,7 +15,9 @@ import sys
 
 from grader.base.i18n import N_
 from grader.sandboxed import subset_members as members
+from grader.sandboxed.guarded import FORMATS as FORMATS  # re-exported: the static check's rule
 from grader.sandboxed.guarded import RAISED_ON
+from grader.sandboxed.guarded import WRITTEN_OUT as WRITTEN_OUT  # re-exported: the static check's rule
 
 # Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with
 # the submodules it reviews (torch.nn, numpy.random...).
@@ -122,9 +124,9 @@ SETTINGS = frozenset(
 KEYWORDS = {"eval_str": N_("leave annotations unevaluated")}
 # Calls allowed with at most this many arguments (more would name attributes to copy).
 ARITY = {"functools.wraps": 1}
-# Methods that evaluate the fields of the string they are called on (``{0.a[b]}`` reads attributes
-# by a name no check sees): allowed on a literal whose fields name no attribute or index path.
-FORMATS = frozenset({"format", "format_map"})
+# FORMATS: methods that evaluate the fields of the string they are called on (``{0.a[b]}`` reads
+# attributes by a name no check sees), allowed on a literal whose fields name no attribute or index
+# path (the guard refuses them by a computed name: grader/sandboxed/guarded.py holds them).
 
 # Builtins graded code may name (every builtin of the running Python is in this or BUILTINS_REFUSED).
 BUILTINS = frozenset(
@@ -193,10 +195,10 @@ LITERAL_KEYWORDS = {
     "style": ("%", N_("write logging's %-style: '%(levelname)s: %(message)s'")),
     "refcheck": (True, N_("leave refcheck out: numpy checks that no view still reads the memory it frees")),
 }
-# Methods whose keyword turns a memory check of their own off (numpy's ``a.resize(n, refcheck=False)``
-# under a live view), the one numpy's signatures and docs name: called where they stand, their
-# keywords written out (LITERAL_KEYWORDS reads them), never through ``**``.
-WRITTEN_OUT = frozenset({"resize"})
+# WRITTEN_OUT: methods whose keyword turns a memory check of their own off (numpy's
+# ``a.resize(n, refcheck=False)`` under a live view), the one numpy's signatures and docs name: called
+# where they stand, their keywords written out (LITERAL_KEYWORDS reads them), never through ``**``
+# (grader/sandboxed/guarded.py holds them: the guard refuses them by a computed name).
 # Members whose allowance reads the arguments where they are called (the builtins that take an
 # attribute's name, vars, open's mode, ARITY, POSITIONAL): allowed only called where they stand,
 # never handed on (functools.partial, map, a key=, a variable, a base class) past their rule.
