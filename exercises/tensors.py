@@ -123,8 +123,8 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
     ``torch.linalg.matrix_norm``, ``torch.nuclear_norm``, ``torch.cdist``,
     ``F.pairwise_distance``, ``torch.dist``, ``torch._foreach_norm`` (every function that gives a
     norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too), and those
-    that give one as part of their value: ``F.normalize``, ``torch.renorm``, and the
-    decompositions ``torch.linalg.svdvals``, ``torch.linalg.svd``, ``torch.svd``,
+    that give one as part of their value: ``F.normalize``, ``F.rms_norm``, ``torch.renorm``, and
+    the decompositions ``torch.linalg.svdvals``, ``torch.linalg.svd``, ``torch.svd``,
     ``torch.linalg.qr``, ``torch.linalg.eigvalsh``, ``torch.linalg.eigh``,
     ``torch.linalg.eigvals``, ``torch.linalg.eig``.
     """

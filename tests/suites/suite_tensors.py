@@ -103,6 +103,8 @@ OFF_LIMITS = {
         # a norm as part of the value (seal11: the one singular value of x as a row)
         "normalize": "F.normalize",
         "renorm": "torch.renorm",
+        # x / rms(x): rms = ‖x‖₂/√n (attacks a122's 123: norms 4/8); the layers that centre first do not give it
+        **{op: "F.rms_norm" for op in ("rms_norm", "_fused_rms_norm")},
         "linalg_svdvals": "torch.linalg.svdvals",
         "linalg_svd": "torch.linalg.svd",
         "svd": "torch.svd",
