@@ -412,6 +412,23 @@ def listdir(path: Any = ".") -> list[Any]:
     return _LISTDIR(path)
 
 
+_READLINK = os.readlink
+
+
+def readlink(path: Any, *, dir_fd: int | None = None) -> Any:
+    """``os.readlink``, installed at the seal: while graded code runs (a frame of it on the stack:
+    pathlib's ``readlink`` and ``resolve`` call it), no link among the worker's descriptors
+    (``/proc/self/fd/N``: where each leads), read by its path as written (os.path.realpath, which
+    :func:`_descriptor` takes, calls this); anywhere else os' own."""
+    if dir_fd is None and isinstance(path, (str, bytes, os.PathLike)):
+        parts = os.path.abspath(os.fsdecode(path)).split("/")
+        if parts[1:2] == ["dev"] or (parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])):
+            refuse_descriptor("os.readlink", 0, sys._getframe(1))  # 0: a descriptor, whatever its path
+    elif dir_fd is not None:
+        refuse_descriptor("os.readlink", dir_fd, sys._getframe(1))
+    return _READLINK(path) if dir_fd is None else _READLINK(path, dir_fd=dir_fd)
+
+
 def _hasattr(obj: Any, name: Any) -> bool:
     if type(name) is not str or (isinstance(obj, ModuleType) and refused(obj, name)):
         return False  # a module's member graded code may not use is not there for it

@@ -435,6 +435,7 @@ def seal(program: bytes | None) -> None:
 
     functools.update_wrapper = guarded.update_wrapper  # what @wraps(x) copies: what graded code may read
     os.listdir = guarded.listdir  # graded code lists no folder of the worker's descriptors
+    os.readlink = guarded.readlink  # nor reads where one leads (pathlib's readlink and resolve call it)
     callers.install()  # no warning or log record names a frame above graded code
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
     held_modules.install()  # every module loaded by now answers graded code by the member list

@@ -1,5 +1,5 @@
 """Every opener takes the paths graded code may name: a library that opens or lists a path itself
-(pathlib's read_text, read_bytes and iterdir, numpy.loadtxt, logging's file handler) is refused
+(pathlib's read_text, read_bytes, iterdir and readlink, numpy.loadtxt, logging's file handler) is refused
 one of the worker's descriptors (``/proc/self/fd``, ``/proc/self/fdinfo``, ``/dev``) as graded
 code's own ``open`` and ``os.listdir`` are (the audit hook: grader/sandboxed/no_eval.py). Seen
 failing on main: each route read the worker's descriptors (attacks a122, 72-117)."""
@@ -24,6 +24,7 @@ ROUTES = {
     "huber": 'numpy.loadtxt("/proc/self/fdinfo/0", dtype=str, delimiter="\\t")',
     "sigmoid": 'pathlib.Path("/dev/stdin").read_bytes()',
     "bce": 'logging.basicConfig(filename="/proc/self/fd/2", force=True)',
+    "entropy": 'pathlib.Path("/proc/self/fd/0").readlink()',  # where a descriptor leads
 }
 WRAPPED = """
 
