@@ -118,9 +118,9 @@ def _listen(path: Path) -> socket.socket | None:
 
 def _warm(gpu: bool) -> list[Callable[[], None]]:
     """What every request needs, paid once before the socket is bound: the imports (torch, pytest,
-    the CLI) and the zygote ready; the rest of the warm-up (each suite collected, the probes read)
-    returned as steps the server takes between requests. The children inherit all of it."""
-    workers.prestart(gpu)  # the zygote boots beside this process's imports
+    the CLI) and the zygote ready, booting beside them; the rest of the warm-up (each suite collected,
+    the probes read) returned as steps taken between requests. The children inherit all of it."""
+    workers.prestart(gpu)
     from grader import cli, report  # noqa: F401  (imported for the children)
     from grader.base.topics import available_topics
 
@@ -235,10 +235,9 @@ def _status(code: int) -> dict:
 
 def _files() -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
     """The signature of every file a topic's grade depends on (:func:`grader.base.depends.signature`)."""
-    from grader.base import depends
-    from grader.base.topics import MANIFEST
+    from grader.base import depends, topics
 
-    return depends.signature(MANIFEST)
+    return depends.signature(topics.MANIFEST)
 
 
 class Server:

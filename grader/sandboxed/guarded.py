@@ -362,10 +362,10 @@ def update_wrapper(
 
 
 # what a process's folder in /proc names its descriptors and memory by (/proc/self/fd/0, .../mem)
-_PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
+PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
 
 
-def _descriptor(file: Any) -> bool:
+def descriptor(file: Any) -> bool:
     """``file`` is no path graded code names: a descriptor number (an int is no declared file: the
     worker's own pipes are 0 and 3), a path into ``/dev`` or one of a process's descriptors or
     memory in ``/proc``, where those descriptors have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
@@ -373,60 +373,16 @@ def _descriptor(file: Any) -> bool:
     if path is None or os.fsdecode(path).startswith("/dev/"):
         return True
     parts = os.fsdecode(path).split("/")
-    return parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])
-
-
-def refuse_descriptor(event: str, path: Any, frame: Any) -> None:
-    """Raise where graded code (a frame of it on ``frame``'s stack) has any opener or lister of the
-    interpreter (the audit hook's ``event``: io.open's, os.open's, os.listdir's, os.scandir's) take
-    one of the worker's descriptors (:func:`_descriptor`): a library that opens a path itself
-    (pathlib's read_text and iterdir, numpy.loadtxt, logging's file handler) is refused as
-    :func:`_open` and :func:`listdir` refuse graded code's own call."""
-    while frame is not None and not graded(frame.f_builtins):
-        frame = frame.f_back
-    if frame is not None and _descriptor(path):
-        raise PermissionError(
-            errno.EACCES, f"{event} of {path!r} is off limits in graded code: open a file by its path"
-        )
+    return parts[1:2] == ["proc"] and not PROC_DESCRIPTORS.isdisjoint(parts[3:])
 
 
 def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
-    """``open`` of a file graded code names by its path (:func:`_descriptor`)."""
-    if _descriptor(file):
+    """``open`` of a file graded code names by its path (:func:`descriptor`)."""
+    if descriptor(file):
         raise PermissionError(
             errno.EACCES, f"opening {file!r} is off limits in graded code: open a file by its path"
         )
     return builtins.open(file, *args, **kwargs)
-
-
-_LISTDIR = os.listdir
-
-
-def listdir(path: Any = ".") -> list[Any]:
-    """``os.listdir``, installed at the seal: called from graded code, no directory of the worker's
-    descriptors (:func:`_descriptor`: ``/proc/self/fd``); anywhere else os' own."""
-    if graded(sys._getframe(1).f_builtins) and _descriptor(path):
-        raise PermissionError(
-            errno.EACCES, f"listing {path!r} is off limits in graded code: list a folder by its path"
-        )
-    return _LISTDIR(path)
-
-
-_READLINK = os.readlink
-
-
-def readlink(path: Any, *, dir_fd: int | None = None) -> Any:
-    """``os.readlink``, installed at the seal: while graded code runs (a frame of it on the stack:
-    pathlib's ``readlink`` and ``resolve`` call it), no link among the worker's descriptors
-    (``/proc/self/fd/N``: where each leads), read by its path as written (os.path.realpath, which
-    :func:`_descriptor` takes, calls this); anywhere else os' own."""
-    if dir_fd is None and isinstance(path, (str, bytes, os.PathLike)):
-        parts = os.path.abspath(os.fsdecode(path)).split("/")
-        if parts[1:2] == ["dev"] or (parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])):
-            refuse_descriptor("os.readlink", 0, sys._getframe(1))  # 0: a descriptor, whatever its path
-    elif dir_fd is not None:
-        refuse_descriptor("os.readlink", dir_fd, sys._getframe(1))
-    return _READLINK(path) if dir_fd is None else _READLINK(path, dir_fd=dir_fd)
 
 
 def _hasattr(obj: Any, name: Any) -> bool:

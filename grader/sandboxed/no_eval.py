@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import CodeType, FrameType, MappingProxyType
 from typing import Any
 
-from grader.sandboxed import guarded
+from grader.sandboxed import descriptors, guarded
 
 
 class EvaluationRefused(RuntimeError):
@@ -115,7 +115,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     its caller is trusted or a module is being imported; a path opened or listed for graded code,
     by whatever opener, is one it may name (:func:`guarded.refuse_descriptor`)."""
     if event in _OPENERS:
-        guarded.refuse_descriptor(event, args[0] if args else None, sys._getframe(1))
+        descriptors.refuse_descriptor(event, args[0] if args else None, sys._getframe(1))
         return
     if event != "exec":
         return

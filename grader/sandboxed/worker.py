@@ -431,11 +431,11 @@ def seal(program: bytes | None) -> None:
     (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
     start after it. From here no string is evaluated but by the reviewed callers
     (:mod:`grader.sandboxed.no_eval`)."""
-    from grader.sandboxed import callers, gpu_face, guarded, held_modules, no_eval, seccomp
+    from grader.sandboxed import callers, descriptors, gpu_face, guarded, held_modules, no_eval, seccomp
 
     functools.update_wrapper = guarded.update_wrapper  # what @wraps(x) copies: what graded code may read
-    os.listdir = guarded.listdir  # graded code lists no folder of the worker's descriptors
-    os.readlink = guarded.readlink  # nor reads where one leads (pathlib's readlink and resolve call it)
+    os.listdir = descriptors.listdir  # graded code lists no folder of the worker's descriptors
+    os.readlink = descriptors.readlink  # nor reads where one leads (pathlib's readlink and resolve call it)
     callers.install()  # no warning or log record names a frame above graded code
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
     held_modules.install()  # every module loaded by now answers graded code by the member list
