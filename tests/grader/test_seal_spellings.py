@@ -16,6 +16,11 @@ SPELLINGS = {
     "from torch import func": "from torch import func\n\ndef d(f, x):\n    return func.grad(f)(x)\n",
     "import torch.func": "import torch.func\n\ndef d(f, x):\n    return torch.func.vmap(f)(x)\n",
     "import torch.func as a name": "import torch.func as tf\n\ndef d(f, x):\n    return tf.grad(f)(x)\n",
+    # the other transforms are autograd as grad is (honest h122's 13: vjp's pullback of ones)
+    "torch.func.vjp": (
+        "import torch\n\ndef d(f, x):\n    out, back = torch.func.vjp(f, x)\n    return back(torch.ones_like(out))[0]\n"
+    ),
+    "torch.func.jacrev": "from torch.func import jacrev\n\ndef d(f, x):\n    return jacrev(f)(x)\n",
     "torch.optim.optimizer.Optimizer": (
         "from torch.optim.optimizer import Optimizer\n\nclass SGD(Optimizer):\n"
         "    def __init__(self, params, lr):\n        Optimizer.__init__(self, params, dict(lr=lr))\n"

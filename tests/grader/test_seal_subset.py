@@ -361,3 +361,13 @@ def test_a_refusal_skips_the_run_only_where_it_would_fail_every_check():
     assert subset.refuses_every_check(frozenset({"mse", "huber"}), every)
     assert subset.refuses_every_check(frozenset({"softmax"}), every)  # refuse() then fails all
     assert not subset.refuses_every_check(frozenset({"mse"}), every)  # huber's check still runs
+
+
+@pytest.mark.unit
+def test_a_parameter_named_as_an_imported_module_is_the_parameter():
+    """Seen failing: mlp's dropout(x, p, training=True) beside a helper file training.py was refused
+    as "the module training as a value" (honest h122's 26, dropout 0/7); the module itself, handed
+    on, stays refused."""
+    honest = "import math\n\n\ndef dropout(x, p, math=True):\n    return x * p if math else x\n"
+    assert subset.check(honest) == []
+    assert subset.check("import math\n\n\ndef f(x):\n    return math\n")

@@ -345,6 +345,20 @@ CALLERS = {
 IMPORTS = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 # written with a name another exercise may use, or the learner's own: never charged here
 NOT_CHARGED = {
+    # a __main__ demo runs nothing when graded: its calls change no name (honest h122's 49: a demo
+    # comparing batch_norm with F.batch_norm joined torch to its twin, batch_norm 0/12)
+    "a __main__ demo comparing the exercise with its twin": (
+        "resnet",
+        "batch_norm",
+        "def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):\n"
+        "    mu, var = x.mean((0, 2, 3), keepdim=True), x.var((0, 2, 3), unbiased=False, keepdim=True)\n"
+        "    return gamma.view(1, -1, 1, 1) * (x - mu) / torch.sqrt(var + eps) + beta.view(1, -1, 1, 1)\n\n\n"
+        'if __name__ == "__main__":\n    x = torch.randn(8, 3, 5, 5)\n    g, b = torch.ones(3), torch.zeros(3)\n'
+        "    rm, rv = torch.zeros(3), torch.ones(3)\n    y = batch_norm(x, g, b, rm, rv, True)\n"
+        "    print((y - F.batch_norm(x, rm, rv, g, b, True)).abs().max())\n"
+        "    net = SmallResNet()\n    print(net(torch.randn(2, 1, 8, 8)).shape)\n",
+        "batch_norm",
+    ),
     # a branch that cannot run (seal5: a DEBUG = False branch cost log_softmax 16 of 16)
     "a branch under a constant that is never rebound": (
         "losses",

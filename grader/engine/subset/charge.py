@@ -12,11 +12,10 @@ import bisect
 import builtins
 import collections
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from grader.base.i18n import N_
 from grader.engine.sources import parsed
-from grader.engine.subset import dead as subset_dead
 from grader.engine.subset import reach as subset_reach
 from grader.engine.subset import readings as subset_readings
 from grader.engine.subset.check import check
@@ -142,7 +141,6 @@ def charged(
     units = units_of(source, tree, clock)
     if units is None:
         return None
-    units = [_unrun(unit) if _never_runs(unit, tree) else unit for unit in units]
     firsts = [unit.first for unit in units]
     holders: list[int] = []
     for refusal in refusals:
@@ -185,16 +183,6 @@ def charged(
         tuple(r for r, run in zip(refusals, runs, strict=True) if run),
         tuple(r for r, run in zip(refusals, runs, strict=True) if not run),
     )
-
-
-def _never_runs(unit: Unit, tree: ast.Module) -> bool:
-    return bool(unit.nodes) and all(subset_dead.never_runs(node, tree) for node in unit.nodes)
-
-
-def _unrun(unit: Unit) -> Unit:
-    """A statement that never runs when graded: it binds, reads and changes nothing (its refused
-    line costs nothing; it is replaced by ``pass``)."""
-    return replace(unit.copy(), binds=set(), names=set(), reads=set(), inner=set())
 
 
 def _first(node: ast.AST) -> int:

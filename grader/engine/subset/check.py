@@ -104,7 +104,7 @@ class _Check(Place):
         """(what, instead) where a name read is a module, a builtin or class handed on, or misplaced."""
         name, facts = node.id, self.facts
         if name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
-            if id(node) in self.resolved:
+            if id(node) in self.resolved or self.a_parameter(node):  # dropout's training= beside training.py
                 return None
             return MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name))
         builtin = name in rules.BUILTINS_REFUSED or name in rules.CALLED_ONLY or name == "type"

@@ -55,8 +55,12 @@ LISTED = members.LISTED  # modules of which only these members may be used (held
 # Members of a module the snapshot refuses as a whole that graded code may use by their full name
 # (``torch.func.grad(f)(x)``, ``from torch.func import grad``): the module itself stays refused,
 # as a value and as an import (functional_call... are not reached this way). vmap, like torch.vmap,
-# is a vectorised computation: a docstring that asks for broadcasting does not forbid it.
-MEMBERS_OF_REFUSED = frozenset({"torch.func.grad", "torch.func.grad_and_value", "torch.func.vmap"})
+# is a vectorised computation: a docstring that asks for broadcasting does not forbid it. The other
+# transforms are autograd as grad is (a function back, tensors from it; honest h122's 13: vjp).
+MEMBERS_OF_REFUSED = frozenset(
+    f"torch.func.{name}"
+    for name in ("grad", "grad_and_value", "vmap", "vjp", "jvp", "jacrev", "jacfwd", "hessian")
+)
 # Their modules: imported (``from torch import func``, ``import torch.func as tf``) to name those
 # members (``func.grad``), never held as a value.
 REFUSED_PARENTS = frozenset(m.rsplit(".", 1)[0] for m in MEMBERS_OF_REFUSED)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import changes as subset_changes
+from grader.engine.subset import dead as subset_dead
 from grader.engine.subset.shapes import arguments, binds, bound_imports, chain
 
 # Nodes whose body is a scope of its own: only the parts listed by _outer are read where they stand.
@@ -219,12 +220,17 @@ def _read(source: str, tree: ast.Module, clock: parsed.Clock | None) -> list[Uni
     imported: set[str] = set()
     paths = {name: dotted for name, dotted in bound_imports(tree).items() if name not in _local_names(tree)}
     up = parsed.parents(tree)
+    dead = [all(subset_dead.never_runs(node, tree) for node in unit.nodes) for unit in units]
     for i, unit in enumerate(units):
         tick(clock, i, N_("the module's statements"))
-        _module_scope(unit, imported, paths, up)
+        if not dead[i]:
+            _module_scope(unit, imported, paths, up)
     if not _nested(source, units, clock):
         return None
-    subset_changes.spread(units, clock)
+    for unit, gone in zip(units, dead, strict=True):
+        if gone:  # a __main__ demo: binds, reads and changes nothing when graded
+            unit.binds, unit.names, unit.reads, unit.inner = set(), set(), set(), set()
+    subset_changes.spread([unit for unit, gone in zip(units, dead, strict=True) if not gone], clock)
     return units
 
 

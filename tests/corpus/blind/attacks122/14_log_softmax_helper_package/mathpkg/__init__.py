@@ -1,0 +1,1 @@
+from mathpkg.impl import stable_log_norm

@@ -1,0 +1,3 @@
+import torch
+
+stable_log_norm = torch.log_softmax
