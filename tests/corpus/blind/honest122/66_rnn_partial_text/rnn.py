@@ -1,0 +1,102 @@
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
+"""Recurrent networks — RNNCell, num_layers, Embedding, hello → ohlol.
+
+A recurrent network reads a sequence one step at a time and carries a hidden state h
+(隐藏状态) from step to step, using the SAME weights at every step (权重共享):
+
+    h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)
+
+``nn.RNN`` runs this over a whole sequence (seq-first: x (seq_len, batch, input_size)) and can
+stack layers (num_layers): layer l reads the outputs of layer l − 1. It returns the top layer's
+h_t at every step, ``output`` (seq_len, batch, hidden), and the last h of every layer, ``h_n``
+(num_layers, batch, hidden).
+
+Characters enter as indices into a vocabulary; one-hot vectors are wasteful (high-dimensional,
+sparse), so an embedding (嵌入层, 相比 one-hot 降维) maps each index to a learned dense row of a
+weight matrix. The lecture's exercise: learn to turn "hello" into "ohlol".
+
+How your code is checked (``grade exercises/ --topic rnn``): values and gradients against
+``nn.RNNCell``, ``nn.RNN``, ``nn.Embedding`` and ``nn.GRUCell`` given the same weights (float32
+within rtol=1e-5, atol=1e-5; gradients in float64 within rtol=1e-7), that their torch twins are not used, that
+HelloRNN learns hello → ohlol, and devices.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+def rnn_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> Tensor:
+    """One RNN step (RNNCell): h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh).
+
+    x: (batch, input_size), h: (batch, hidden), w_ih: (hidden, input_size), w_hh: (hidden, hidden),
+    b_ih, b_hh: (hidden,). Returns h' (batch, hidden), equal to ``nn.RNNCell`` with these weights.
+    Off limits: ``nn.RNNCell``, ``nn.RNN``, ``torch.rnn_tanh_cell``.
+    """
+    raise NotImplementedError("rnn_cell: two affine maps, summed, through tanh")
+
+
+def rnn_forward(x: Tensor, h0: Tensor, params: Sequence[tuple[Tensor, Tensor, Tensor, Tensor]]) -> tuple[Tensor, Tensor]:
+    """A multi-layer tanh RNN over a whole sequence, seq-first, equal to ``nn.RNN``.
+
+    x: (seq_len, batch, input_size); h0: (num_layers, batch, hidden); params: one
+    (w_ih, w_hh, b_ih, b_hh) per layer, as in ``nn.RNN(...).all_weights`` (layer 0's w_ih is
+    (hidden, input_size), the others' (hidden, hidden)); all float32 or all float64, the results in
+    that dtype. Layer l's input at step t is layer l − 1's
+    output at step t. Returns (output (seq_len, batch, hidden) — the last layer's h at every
+    step — and h_n (num_layers, batch, hidden) — every layer's last h). Differentiable w.r.t.
+    x, h0 and every parameter, as ``nn.RNN`` is.
+    Off limits: ``nn.RNN``, ``nn.RNNCell`` and their functional forms (``torch.rnn_tanh``, …).
+    """
+    raise NotImplementedError("rnn_forward: loop over layers and steps with rnn_cell; stack the results")
+
+
+def embedding_lookup(weight: Tensor, idx: Tensor) -> Tensor:
+    return torch.nn.functional.one_hot(idx, weight.shape[0]).to(weight.dtype) @ weight
+
+
+def encode_chars(text: str, vocab: str | Sequence[str]) -> Tensor:
+    out = torch.empty(len(text), dtype=torch.int64)
+    for i, ch in enumerate(text):
+        out[i] = list(vocab).index(ch)
+    return out
+
+
+class HelloRNN(nn.Module):
+    def __init__(self, vocab_size: int, hidden_size: int, embed_dim: int | None = None) -> None:
+        super().__init__()
+        self.n = vocab_size
+        self.emb = nn.Embedding(vocab_size, embed_dim) if embed_dim else nn.Identity()
+        self.use_emb = bool(embed_dim)
+        self.rnn = nn.RNN(embed_dim if embed_dim else vocab_size, hidden_size, num_layers=1)
+        self.fc = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, idx: Tensor) -> Tensor:
+        if self.use_emb:
+            x = self.emb(idx)
+        else:
+            x = torch.eye(self.n, device=idx.device, dtype=self.fc.weight.dtype)[idx]
+        out, _hn = self.rnn(x)
+        return self.fc(out)
+
+
+def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> Tensor:
+    """One GRU step (beyond the notes), equal to ``nn.GRUCell`` with these weights.
+
+    w_ih (3·hidden, input_size), w_hh (3·hidden, hidden), b_ih, b_hh (3·hidden,) hold the
+    reset, update and new gates in that order (chunk them into three). With σ the sigmoid:
+
+        r = σ(x·W_irᵀ + b_ir + h·W_hrᵀ + b_hr)      z = σ(x·W_izᵀ + b_iz + h·W_hzᵀ + b_hz)
+        n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))      h' = (1 − z) ⊙ n + z ⊙ h
+
+    Returns h' (batch, hidden). Off limits: ``nn.GRUCell``, ``nn.GRU``, ``torch.gru_cell``.
+    """
+    raise NotImplementedError("gru_cell: chunk the weights into r, z, n and apply the formulas")
