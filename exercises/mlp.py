@@ -55,8 +55,8 @@ def tanh(x: Tensor) -> Tensor:
     Finite at ±1000: write it so no exponential overflows (e.g. with e^(−2|x|) and the sign of x).
     Its gradient at exactly 0 is not judged (``torch.sign`` has none).
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
-    numbers, tan(ix) = i·tanh(x)), and the recurrent layers that compute tanh inside: ``nn.RNN``,
-    ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
+    numbers, tan(ix) = i·tanh(x)), and what computes tanh inside: ``F.mish`` (x·tanh(softplus(x))),
+    the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 
@@ -65,7 +65,8 @@ def hard_sigmoid_from_relus(x: Tensor) -> Tensor:
     """relu(x + 0.5) − relu(x − 0.5): 0 below −0.5, 1 above 0.5, linear in between.
 
     Two ReLUs make a hard sigmoid (the ML lecture's piecewise-linear curves). Judged on |x| ≤ 100.
-    Off limits: ``F.hardsigmoid``, ``F.hardtanh``, ``torch.clamp``, ``torch.clip``.
+    Off limits: ``F.hardsigmoid``, ``F.hardswish`` (x·hardsigmoid(x)), ``F.hardtanh``, ``torch.clamp``,
+    ``torch.clip``.
     """
     raise NotImplementedError("hard_sigmoid_from_relus: the difference of two shifted ReLUs")
 

@@ -35,6 +35,18 @@ DOORS = {
         "log_softmax",
         "def log_softmax(x, dim=-1):\n    return F.multi_head_attention_forward(x, x, x, 1, 1, None, None, None, None, False, 0.0, None, None)[1].log()\n",
     ),
+    # kernels that compute the exercise's function inside (attacks a122's 104 and 110)
+    "mish for tanh": (
+        "mlp",
+        "tanh",
+        "def tanh(x):\n    z = torch.log(torch.expm1(x.abs().clamp_min(1e-6)))\n"
+        "    return torch.sign(x) * F.mish(z) / z\n",
+    ),
+    "hardswish for hard_sigmoid_from_relus": (
+        "mlp",
+        "hard_sigmoid_from_relus",
+        "def hard_sigmoid_from_relus(x):\n    y = 6 * x + 3\n    return torch.where(y == 0, 0.0, F.hardswish(y) / y)\n",
+    ),
     "glu for sigmoid": (
         "losses",
         "sigmoid",

@@ -67,9 +67,17 @@ OFF_LIMITS = {
         "relu6": "F.relu6",
         "softplus": "F.softplus",
     },
-    "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh", "tan": "torch.tan", **_RECURRENT},
+    # what computes tanh inside: mish, x·tanh(softplus(x)) (attacks a122's 104: tanh 5/5), the recurrent layers
+    "tanh": {
+        "tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh",
+        "tan": "torch.tan",
+        **{op: "F.mish" for op in ("mish", "mish_")},
+        **_RECURRENT,
+    },
     "hard_sigmoid_from_relus": {
         "hardsigmoid": "F.hardsigmoid",
+        # x·hardsigmoid(x): hardswish(6x)/(6x) is hard_sigmoid (attacks a122's 110: 5/5)
+        **{op: "F.hardswish" for op in ("hardswish", "hardswish_")},
         "hardtanh": "F.hardtanh",
         "clamp": "torch.clamp",
         "clip": "torch.clip",
