@@ -310,9 +310,8 @@ def on_warm_engine(command: str, no_daemon: bool) -> None:
 
     if not daemon.wanted(command, no_daemon):
         return
-    status = daemon.ask_engine(
-        invocation.argv, wait=not daemon.started_here()
-    )  # its own: where it has checks
+    # an engine this command started itself is waited for only where it has checks (on_new_engine)
+    status = daemon.ask_engine(invocation.argv, wait=not daemon.started_here())
     if status is None and command == "watch" and daemon.should_start():  # it runs on the engine
         status = daemon.start_and_ask(invocation.argv)
     if status is not None:

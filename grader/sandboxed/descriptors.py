@@ -48,10 +48,7 @@ def readlink(path: Any, *, dir_fd: int | None = None) -> Any:
     (``/proc/self/fd/N``: where each leads), read by its path as written (os.path.realpath, which
     :func:`guarded.descriptor` takes, calls this); anywhere else os' own."""
     if dir_fd is None and isinstance(path, (str, bytes, os.PathLike)):
-        parts = os.path.abspath(os.fsdecode(path)).split("/")
-        if parts[1:2] == ["dev"] or (
-            parts[1:2] == ["proc"] and not guarded.PROC_DESCRIPTORS.isdisjoint(parts[3:])
-        ):
+        if guarded.names_descriptor(os.path.abspath(os.fsdecode(path))):
             refuse_descriptor("os.readlink", 0, sys._getframe(1))  # 0: a descriptor, whatever its path
     elif dir_fd is not None:
         refuse_descriptor("os.readlink", dir_fd, sys._getframe(1))

@@ -362,18 +362,22 @@ def update_wrapper(
 
 
 # what a process's folder in /proc names its descriptors and memory by (/proc/self/fd/0, .../mem)
-PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
+_PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
 
 
 def descriptor(file: Any) -> bool:
     """``file`` is no path graded code names: a descriptor number (an int is no declared file: the
     worker's own pipes are 0 and 3), a path into ``/dev`` or one of a process's descriptors or
     memory in ``/proc``, where those descriptors have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
-    path = os.path.realpath(file) if isinstance(file, (str, bytes, os.PathLike)) else None
-    if path is None or os.fsdecode(path).startswith("/dev/"):
-        return True
+    return not isinstance(file, (str, bytes, os.PathLike)) or names_descriptor(os.path.realpath(file))
+
+
+def names_descriptor(path: str | bytes) -> bool:
+    """The absolute ``path``, as written, is in ``/dev`` or among a process's descriptors or memory in ``/proc``."""
     parts = os.fsdecode(path).split("/")
-    return parts[1:2] == ["proc"] and not PROC_DESCRIPTORS.isdisjoint(parts[3:])
+    return (parts[1:2] == ["dev"] and len(parts) > 2) or (
+        parts[1:2] == ["proc"] and not _PROC_DESCRIPTORS.isdisjoint(parts[3:])
+    )
 
 
 def _open(file: Any, *args: Any, **kwargs: Any) -> Any:

@@ -113,7 +113,7 @@ _OPENERS = frozenset({"open", "os.listdir", "os.scandir"})  # the events that na
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     """The audit hook: an ``exec`` event (code about to run) raises before the code runs unless
     its caller is trusted or a module is being imported; a path opened or listed for graded code,
-    by whatever opener, is one it may name (:func:`guarded.refuse_descriptor`)."""
+    by whatever opener, is one it may name (:func:`descriptors.refuse_descriptor`)."""
     if event in _OPENERS:
         descriptors.refuse_descriptor(event, args[0] if args else None, sys._getframe(1))
         return
