@@ -70,3 +70,16 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
 
     probe_kit.device_trace(second_device_step)
     channel.decode(channel.encode(probe_kit.to_plain({"value": y, "shape": y.shape})))
+
+
+def ahead_of_children(child_pid: int | None) -> None:
+    """What every child of a zygote does before its submission's first line and no submission
+    decides, done once before the zygote forks (a child pays a page's copy, not an import or a
+    compile): the modules a worker imports, the stand-ins, the allow-list of a child that is pid
+    ``child_pid`` of a namespace of its own (None: each child's pid is its own, a GPU child's)."""
+    from grader.sandboxed import callers, descriptors, gpu_face, held_modules, kit_steps  # noqa: F401
+    from grader.sandboxed import no_eval, seccomp, stand_ins, torch_state  # noqa: F401
+
+    stand_ins.install()
+    if child_pid is not None and seccomp.supported():
+        seccomp.worker_program(child_pid)

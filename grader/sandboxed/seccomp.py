@@ -212,8 +212,14 @@ def nofork_program(arch: str | None = None) -> bytes:
 
 def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> bytes:
     """The allow-list a worker installs before its submission runs: what the worker needs, and
-    nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's)."""
-    return compile_filter(policy.WORKER, arch or _native(), own_pid, gpu)
+    nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's). Kept: a
+    zygote compiles its children's once (each is pid 1 of a namespace of its own)."""
+    return _worker_program(own_pid, arch or _native(), gpu)
+
+
+@functools.cache
+def _worker_program(own_pid: int, arch: str, gpu: bool) -> bytes:
+    return compile_filter(policy.WORKER, arch, own_pid, gpu)
 
 
 def _native() -> str:

@@ -171,11 +171,18 @@ def modules() -> dict[str, types.ModuleType]:
     return {"tqdm": progress, "tqdm.auto": auto, "matplotlib": plotting, "matplotlib.pyplot": plotting.pyplot}
 
 
+_installed: dict[str, types.ModuleType] = {}  # the stand-ins this process made
+
+
 def install() -> None:
     """Put the stand-ins where ``import`` finds them first, before the submission's import, and
-    drop whatever of the real packages something imported before (none of it stays reachable)."""
+    drop whatever of the real packages something imported before (none of it stays reachable);
+    kept where they are already (a zygote's children have its)."""
+    if _installed and all(sys.modules.get(name) is module for name, module in _installed.items()):
+        return
     stand_ins = modules()
     packages = {name.split(".")[0] for name in stand_ins}
     for name in [n for n in sys.modules if n.split(".")[0] in packages]:
         del sys.modules[name]
     sys.modules.update(stand_ins)
+    _installed.update(stand_ins)

@@ -372,7 +372,8 @@ class Worker:
             with probe_kit.answering(frozenset(request.get("refuse", ())), tuple(request.get("helpers", ()))):
                 payload = self.answer(probe, request)
                 del request  # the probe's inputs, and whatever the submission hung on them
-                gc.collect()  # its garbage, finalised now (seal() froze what came before: microseconds)
+                gc.collect()  # its garbage, finalised now; what outlives it is frozen as seal() froze
+                gc.freeze()  # what came before: the next probe's collection scans its own objects only
                 if self.state_after_import is not None:
                     self.torch_state.restore(self.state_after_import)
             self.write(payload)

@@ -380,6 +380,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     namespaces = GPU_NAMESPACES if args.gpu else NAMESPACES
     isolated = isolation_works((os.geteuid(), os.getegid()), namespaces)
+    first_use.ahead_of_children(1 if isolated and namespaces & CLONE_NEWPID else None)
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated, namespaces)
