@@ -77,8 +77,17 @@ def ahead_of_children(child_pid: int | None) -> None:
     decides, done once before the zygote forks (a child pays a page's copy, not an import or a
     compile): the modules a worker imports, the stand-ins, the allow-list of a child that is pid
     ``child_pid`` of a namespace of its own (None: each child's pid is its own, a GPU child's)."""
-    from grader.sandboxed import callers, descriptors, gpu_face, held_modules, kit_steps  # noqa: F401
-    from grader.sandboxed import no_eval, seccomp, stand_ins, torch_state  # noqa: F401
+    from grader.sandboxed import (  # noqa: F401
+        callers,
+        descriptors,
+        gpu_face,
+        held_modules,
+        kit_steps,
+        no_eval,
+        seccomp,
+        stand_ins,
+        torch_state,
+    )
 
     stand_ins.install()
     if child_pid is not None and seccomp.supported():
