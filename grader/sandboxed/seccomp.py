@@ -213,13 +213,13 @@ def nofork_program(arch: str | None = None) -> bytes:
 def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> bytes:
     """The allow-list a worker installs before its submission runs: what the worker needs, and
     nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's). Kept: a
-    zygote compiles its children's once (each is pid 1 of a namespace of its own)."""
-    return _worker_program(own_pid, arch or _native(), gpu)
+    zygote compiles its children's once (each is pid 1 of a namespace of its own), by all it reads."""
+    return _compiled(policy.WORKER, arch or _native(), own_pid, gpu, logging())
 
 
-@functools.cache
-def _worker_program(own_pid: int, arch: str, gpu: bool) -> bytes:
-    return compile_filter(policy.WORKER, arch, own_pid, gpu)
+@functools.lru_cache(maxsize=8)
+def _compiled(filter_: policy.Filter, arch: str, own_pid: int, gpu: bool, _logging: bool) -> bytes:
+    return compile_filter(filter_, arch, own_pid, gpu)
 
 
 def _native() -> str:

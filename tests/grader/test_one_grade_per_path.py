@@ -6,6 +6,7 @@ language (seen failing before: `grade exercises/losses.py` refused `import lossu
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,41 @@ def test_a_file_alone_and_its_folder_read_the_same_sources(tmp_path):
     alone = subset.sources_of(folder / "losses.py", "losses", single_file=True)
     inside = subset.sources_of(folder, "losses", single_file=False)
     assert alone == inside and sorted(alone) == ["losses.py", "lossutil.py"]
+
+
+@pytest.mark.unit
+def test_a_folder_is_listed_once_while_its_entries_stay(tmp_path, monkeypatch):
+    monkeypatch.setattr(subset, "RACY_NS", 0)  # as a class's folder written a while ago
+    folder = _folder(tmp_path)
+    subset.beside(folder)
+    before = subset._listed.cache_info()
+    for _ in range(3):  # a class of students in one folder: one listing, not one each
+        assert sorted(subset.beside(folder)) == ["losses", "lossutil", "unrelated"]
+    assert subset._listed.cache_info().hits == before.hits + 3
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("put_back", [False, True], ids=["as-changed", "mtime-put-back"])
+def test_a_helper_added_to_a_listed_folder_is_seen(tmp_path, monkeypatch, put_back):
+    monkeypatch.setattr(subset, "RACY_NS", 0)
+    folder = _folder(tmp_path)
+    old = folder.stat().st_mtime_ns
+    assert "extra" not in subset.beside(folder)
+    (folder / "extra.py").write_text(HELPER)
+    if put_back:  # tar x, rsync -t: the folder's mtime as it was; its ctime moved
+        os.utime(folder, ns=(old, old))
+    assert subset.beside(folder)["extra"] == [folder / "extra.py"]
+
+
+@pytest.mark.unit
+def test_a_folder_changed_twice_within_a_clock_tick_is_listed_afresh(tmp_path, monkeypatch):
+    folder = _folder(tmp_path)
+    frozen, real = folder.stat(), Path.stat
+    # a coarse clock: the folder's times read the same before and after a file is added
+    monkeypatch.setattr(Path, "stat", lambda p, **kw: frozen if p == folder else real(p, **kw))
+    assert "extra" not in subset.beside(folder)
+    (folder / "extra.py").write_text(HELPER)
+    assert "extra" in subset.beside(folder)
 
 
 def _points(path: Path, lang: str) -> dict[str, float]:

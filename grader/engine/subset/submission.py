@@ -20,6 +20,7 @@ import ast
 import functools
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -135,15 +136,40 @@ def helpers(source: Path, own: str, code: bytes | None = None) -> list[Path]:
 def beside(folder: Path) -> dict[str, list[Path]]:
     """The modules ``import`` finds in ``folder``, by name: each ``.py`` file, and each package (a
     folder with ``__init__.py``, which Python finds first) as its ``.py`` files; links are none."""
-    found = {p.stem: [p] for p in sorted(folder.glob("*.py")) if p.is_file() and not p.is_symlink()}
-    for init in sorted(folder.glob("*/__init__.py")):
-        if init.parent.is_symlink() or init.is_symlink():
+    files, folders = _entries(folder)
+    found = {file.stem: [file] for file in files}
+    for init in [inner / "__init__.py" for inner in folders]:
+        if init.parent.is_symlink() or init.is_symlink() or not init.exists():
             continue
-        files = [Path(at, f) for at, _dirs, names in sorted(os.walk(init.parent)) for f in sorted(names)]
+        inside = [Path(at, f) for at, _dirs, names in sorted(os.walk(init.parent)) for f in sorted(names)]
         found[init.parent.name] = [
-            f for f in files if f.suffix == ".py" and f.is_file() and not f.is_symlink()
+            f for f in inside if f.suffix == ".py" and f.is_file() and not f.is_symlink()
         ]
     return found
+
+
+RACY_NS = 2_000_000_000
+
+
+def _entries(folder: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """``folder``'s plain ``.py`` files and its folders, kept while its entries stay as they were
+    (its inode, mtime and ctime): a class's folder is listed once, not once a student. A folder
+    changed in the last seconds is listed afresh, as git treats a racy entry: a clock's tick holds
+    more than one change."""
+    try:
+        at = folder.stat()
+    except OSError:
+        return (), ()
+    if time.time_ns() - max(at.st_mtime_ns, at.st_ctime_ns) < RACY_NS:
+        return _listed.__wrapped__(str(folder), 0, 0, 0)
+    return _listed(str(folder), at.st_ino, at.st_mtime_ns, at.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _listed(folder: str, _ino: int, _mtime: int, _ctime: int) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    entries = sorted(Path(folder).iterdir())  # as glob("*.py") finds them: hidden files too
+    files = [p for p in entries if p.name.endswith(".py") and p.is_file() and not p.is_symlink()]
+    return tuple(files), tuple(p for p in entries if p.is_dir())
 
 
 def _imported_modules(data: bytes) -> list[str]:
