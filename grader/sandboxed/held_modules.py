@@ -7,6 +7,7 @@ data, the module its path names and the members listed for it, and takes no writ
 from __future__ import annotations
 
 import atexit
+import builtins
 import sys
 from types import ModuleType
 from typing import Any
@@ -16,6 +17,8 @@ from grader.sandboxed import guarded, subset_members
 # what the checks read, bound now (a module's attribute read from them would be held too)
 _GET, _SET, _DEL = ModuleType.__getattribute__, ModuleType.__setattr__, ModuleType.__delattr__
 _FRAME, _LOADED, _GRADED = sys._getframe, sys.modules, guarded.graded
+# the builtins the grader's and the libraries' frames read (graded code's are guarded ones)
+_BUILTINS = builtins.__dict__
 # id of a held module -> the members listed for it (None: any, for os.path and a module made later)
 _READS: dict[int, frozenset[str] | None] = {}
 
@@ -37,6 +40,11 @@ class Held(ModuleType):
     """A module read and written by graded code as the docstring above says."""
 
     def __getattribute__(self, name: str) -> Any:
+        try:  # a frame on the interpreter's own builtins is no graded code's: read as any module
+            if _FRAME(1).f_builtins is _BUILTINS:
+                return _GET(self, name)
+        except ValueError:  # no Python frame reads it: the interpreter's own read
+            return _GET(self, name)
         value = _GET(self, name)
         if name.startswith("__"):
             return value
