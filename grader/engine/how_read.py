@@ -21,6 +21,7 @@ class Rules:
     off_limits: dict[str, dict[str, str]]
     vectorised: tuple[str, ...]
     counts: dict[str, tuple[str, ...]] | None = None
+    ran: dict[str, tuple[int, ...]] | None = None  # what the import ran, by line (sandboxed/at_import.py)
 
 
 def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, how: Rules) -> None:
@@ -44,7 +45,8 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     if not source:
         return
     exercises = subset.exercises_of(topic)
-    found = subset_twins.twins(sources, file, source, rules, wanted, exercises, topics.parameters(topic))
+    ran = subset_twins.Ran(how.ran or {}, how.off_limits)
+    found = subset_twins.twins(sources, file, source, rules, wanted, exercises, topics.parameters(topic), ran)
     subset_twins.charge(result, found, file)
     try:  # a clock of its own
         helpers, params = over_data.helpers_of(sources, file), over_data.stated(topic)

@@ -164,6 +164,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
             refusal = None  # it costs exercises this run does not grade: the rest runs, stubbed
         whole = refusal is not None and subset.refuses_every_check(verdict.exercises, chosen)
         tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
+        ran = dict(suite.grading.ran)  # what its import ran, before a run for the blame alone
         called, seconds = suite.callees_of(run, tests, seconds)  # a stub's open none
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
@@ -181,7 +182,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
         task.path,
         task.topic,
         task.single_file,
-        Rules(dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts),
+        Rules(dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts, ran),
     )
     seconds = {**seconds, "reading": reading + time.monotonic() - started}
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind

@@ -78,6 +78,7 @@ def ahead_of_children(child_pid: int | None) -> None:
     compile): the modules a worker imports, the stand-ins, the modules held, the allow-list of a child that is pid
     ``child_pid`` of a namespace of its own (None: each child's pid is its own, a GPU child's)."""
     from grader.sandboxed import (  # noqa: F401
+        at_import,
         callers,
         descriptors,
         gpu_face,

@@ -307,6 +307,8 @@ class Worker:
             pass
 
     def import_submission(self) -> None:
+        from grader.sandboxed import at_import  # imports torch
+
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
         if self.sources is None:  # a fresh worker: the files the trusted side names, as a child gets them
             folder = Path(self.args.submission_dir)
@@ -321,17 +323,18 @@ class Worker:
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.args.topic] = module
         self.watchdog.arm(IMPORT_LOOK_SECONDS, IMPORT_LOOK_SECONDS, again=True)  # a loop at import: its line
+        ran: dict[str, list[int]] = {}  # what its lines ran, for the trusted side's twins (at_import)
         try:
-            spec.loader.exec_module(module)
+            with at_import.recorded(module, ran):
+                spec.loader.exec_module(module)
         except BaseException as exc:  # SystemExit and friends included: report, don't die
             self.watchdog.disarm()
             error = describe_exception(exc, self.args.submission_dir)
             self.send({"event": "import_failed", "error": error, "output": self.printed.take()})
             return
         self.watchdog.disarm()
-        self.module = module
-        self.state_after_import = self.torch_state.snapshot()  # what every probe starts from
-        self.send({"event": "imported", "output": self.printed.take()})
+        self.module, self.state_after_import = module, self.torch_state.snapshot()  # each probe's start
+        self.send({"event": "imported", "output": self.printed.take(), "ran": ran})
 
     def probe(self, name: str, source: str) -> Callable[..., Any]:
         key = (name, source)

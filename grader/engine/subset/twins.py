@@ -274,19 +274,58 @@ def twins(
     wanted: Collection[str],
     exercises: Collection[str],
     contracts: Mapping[str, Sequence[str]] | None = None,
+    ran: Ran | None = None,
 ) -> dict[str, Written]:
     """{exercise of ``wanted``: the first off-limits function its reachable code names} in the
     topic's ``file`` as graded (``source``, its refused lines stubbed) among the submission's
     ``sources``, helper files followed: an import charges the exercises whose code uses it (a
-    table another exercise's call fills is read too: :mod:`subset_changes`). Where the reading
-    gives up, a module a list names whole is charged wherever it is named (:func:`imported_anywhere`)."""
+    table another exercise's call fills is read too: :mod:`subset_changes`); and, where no name is
+    written, one its import ran at a line of that code (``ran``: :func:`ran_at_import`). Where the
+    reading gives up, a module a list names whole is charged wherever it is named
+    (:func:`imported_anywhere`)."""
     try:  # the reading's verdict came first, within the same clock
         read = reachable(source, wanted, exercises, rules, contracts) if wanted else None
     except parsed.OverBudget:
         read = None
     if read is None:
         return imported_anywhere({**sources, file: source}, file, rules, wanted)
-    return written_in(*read, rules, helpers=sources)
+    return {**ran_at_import(read[1], read[2], ran), **written_in(*read, rules, helpers=sources)}
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What the submission's import ran (:mod:`grader.sandboxed.at_import`): {torch name: the
+    topic file's lines that ran it}, and each exercise's list ({name the recorder sees: as written})."""
+
+    lines: Mapping[str, tuple[int, ...]]
+    off_limits: Mapping[str, Mapping[str, str]]
+
+
+def ran_at_import(
+    reached: Mapping[str, list[ast.AST]], through: Mapping[str, Mapping[int, str]], ran: Ran | None
+) -> dict[str, Written]:
+    """{exercise: the first twin of its list its import ran at a line of its reachable code}: a
+    table it reads, filled at import by a name computed at run time, which no reading sees
+    written; code it reaches only through another's definition, where that one's list names it too."""
+    found: dict[str, Written] = {}
+    if ran is None:
+        return found
+    for exercise, nodes in reached.items():
+        listed = ran.off_limits.get(exercise, {})
+        hits = []
+        for node in nodes:
+            owner = through.get(exercise, {}).get(id(node), exercise)
+            line = getattr(node, "lineno", 0)
+            hits += [
+                (line, name)
+                for name in listed
+                if line in ran.lines.get(name, ())
+                and (owner == exercise or name in ran.off_limits.get(owner, {}))
+            ]
+        if hits:
+            line, name = min(hits)
+            found[exercise] = Written(exercise, listed[name] or name, line)
+    return found
 
 
 def imported_anywhere(

@@ -72,6 +72,9 @@ class GradingPlugin:
         self.staged: Path | None = None
         self.seconds = {"startup": 0.0, "probes": 0.0}
         self.cpu_used: dict[str, float] = {}  # check -> most CPU seconds one of its probes used
+        self.ran: dict[
+            str, tuple[int, ...]
+        ] = {}  # what the submission's import ran (client.TopicSession.ran)
 
     def begin(self, run: Run) -> None:
         """Take ``run``: stage its submission, zero its clocks (nothing is left from the last)."""
@@ -79,7 +82,7 @@ class GradingPlugin:
             raise ValueError("course_seed and student go together")
         if run.deadline is None:
             run = replace(run, deadline=time.monotonic() + run.budget)
-        self.run, self.seconds, self.cpu_used = run, {"startup": 0.0, "probes": 0.0}, {}
+        self.run, self.seconds, self.cpu_used, self.ran = run, {"startup": 0.0, "probes": 0.0}, {}, {}
         self.staged = stage(run.submission, run.submission_topic)
         for name, source in run.replaced:
             (self.staged / name).write_text(source)
@@ -215,6 +218,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
     for part, seconds in session.seconds.items():
         grading.seconds[part] += seconds
     grading.cpu_used.update(session.cpu_used)
+    grading.ran.update(session.ran)
 
 
 def dropped(run: Run, items: list[pytest.Item]) -> list[pytest.Item]:

@@ -25,7 +25,7 @@ from grader.checks.judging.judge import twin_used
 from grader.checks.verdict import callees, places
 from grader.engine.check_table import still_raises
 from grader.engine.worker import probe_words
-from grader.engine.worker.frames import CpuExceeded, next_frame
+from grader.engine.worker.frames import CpuExceeded, next_frame, ran_at_import
 from grader.engine.worker.fresh import Worker
 from grader.engine.worker.lanes import Lane, OfLane
 from grader.engine.worker.printed import Printed
@@ -86,8 +86,7 @@ class TopicSession:
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
         self.last_cpu: float | None = None  # CPU seconds the worker used in the last probe, if read
-        self.deadline = deadline  # time.monotonic() when the submission's budget ends
-        self.budget = budget
+        self.deadline, self.budget = deadline, budget  # deadline: time.monotonic() when the budget ends
         self.check = ""  # id of the check running now (set by the plugin)
         self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
         self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
@@ -98,9 +97,9 @@ class TopicSession:
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
         self.lanes = {False: Lane(), True: Lane()}
-        self.limits = limits or Limits()
-        self.gpu = gpu
+        self.limits, self.gpu = limits or Limits(), gpu
         self.sources: dict[str, bytes] | None = None
+        self.ran: dict[str, tuple[int, ...]] = {}  # each torch name its import ran: the lines (at_import)
         # import problems repeat for every test, in both lanes (a worker's import precedes its probes)
         self.fatal: SubmissionProblem | None = None
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
@@ -149,6 +148,7 @@ class TopicSession:
         importing, self.last_stall = _("importing %(file)s") % {"file": f"{self.topic}.py"}, {}
         event = self._receive(self.timeout, importing, self.cpu_limit, starting=True)
         if event["event"] == "imported":
+            self.ran = ran_at_import(event.get("ran"))
             keep_one_ahead(self.limits, self.gpu)  # the next task's worker boots during this one
             return
         self.stop()

@@ -30,3 +30,12 @@ def next_frame(worker: Worker, deadline: float, cpu: float | None, cpu_start: fl
         if used is not None and used - cpu_start > cpu:
             raise CpuExceeded
     return channel.decode(channel.read_frame(worker.results_fd, worker.nonce, deadline))
+
+
+def ran_at_import(found: Any) -> dict[str, tuple[int, ...]]:
+    """The worker's record of what its submission's import ran (:mod:`grader.sandboxed.at_import`),
+    read as {torch name: lines}; anything else in it is dropped."""
+    if not isinstance(found, dict):
+        return {}
+    lines = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, (list, tuple))}
+    return {k: tuple(n for n in v if type(n) is int and n > 0) for k, v in lines.items()}
