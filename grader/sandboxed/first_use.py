@@ -94,3 +94,13 @@ def ahead_of_children(child_pid: int | None) -> None:
     held_modules.install()  # the seal holds only what a child loads after
     if child_pid is not None and seccomp.supported():
         seccomp.worker_program(child_pid)
+
+
+def refusals(sets: object) -> None:
+    """The kernels each exercise's twins replace, looked up once in the zygote for all its children
+    (``sets``: the names of each, as the trusted side sends them; anything else is ignored)."""
+    from grader.sandboxed import probe_kit
+
+    for names in sets if isinstance(sets, list) else ():
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            probe_kit._all_kernels(frozenset(names))

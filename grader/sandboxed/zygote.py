@@ -299,6 +299,8 @@ class Zygote:
         order = json.loads(data)
         if order.get("op") == "spawn" and len(fds) == 3 and order.get("id") not in self.children:
             self.spawn(order, *fds)
+        elif order.get("op") == "warm" and not fds:
+            first_use.refusals(order.get("refused"))  # the next spare is forked with them
         else:
             for fd in fds:
                 os.close(fd)

@@ -483,3 +483,26 @@ def dead(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except OSError:
         return True
+
+
+def probe_kernels_kept(mod, names):
+    """Whether this worker's lookup of ``names``' kernels was made before it ran (a hit)."""
+    from grader.sandboxed import probe_kit
+
+    before = probe_kit._all_kernels.cache_info().hits
+    probe_kit._all_kernels(frozenset(names))
+    return probe_kit._all_kernels.cache_info().hits > before
+
+
+def test_a_child_forked_after_a_warm_order_has_its_kernels_looked_up(session_for):
+    names = ["_log_softmax", "logsumexp"]
+    first = session_for(NICE, timeout=10.0)
+    assert not first.run(probe_kernels_kept, names)  # a child forked before any order: its own lookup
+    server = workers.fork_server(False)
+    assert server is not None and server.control is not None
+    for junk in ("names", [["_softmax", 3]], {"a": 1}):  # not sets of names: nothing looked up, still served
+        server.control.send(json.dumps({"op": "warm", "refused": junk}).encode())
+    server.warm({"cross_entropy": names, "no twins": []})
+    first.close()
+    assert session_for(NICE, timeout=10.0).run(probe_kernels_kept, names) is False  # the spare forked before
+    assert session_for(NICE, timeout=10.0).run(probe_kernels_kept, names) is True  # forked after it

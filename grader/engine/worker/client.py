@@ -126,6 +126,7 @@ class TopicSession:
                 topic=self.topic,
                 limits=self.limits,
                 gpu=self.gpu,
+                refused=self.refused,
             )
             try:
                 if self._receive(boot_seconds(), _(BOOTING), starting=True).get("event") != "booted":
@@ -162,9 +163,8 @@ class TopicSession:
         raise self.fatal
 
     def _hand_over(self) -> None:
-        """The hidden lane's first worker: the public lane's, if it has one, which the public
-        lane then never uses again (docs/sandbox.md, "No public check hears from a worker that ran
-        a hidden probe")."""
+        """The hidden lane's first worker: the public lane's, if it has one, which the public lane
+        then never uses again (docs/sandbox.md, "No public check hears from a worker that ran a hidden probe")."""
         public, hidden = self.lanes[False], self.lanes[True]
         if hidden.worker is None and public.worker is not None:
             hidden.worker, hidden.cpu_mark = public.worker, public.cpu_mark
