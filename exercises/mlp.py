@@ -56,7 +56,7 @@ def tanh(x: Tensor) -> Tensor:
     Its gradient at exactly 0 is not judged (``torch.sign`` has none).
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
     numbers, tan(ix) = i·tanh(x)), and what computes tanh inside: ``F.mish`` (x·tanh(softplus(x))),
-    the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
+    ``F.gelu`` and ``nn.GELU`` (its tanh approximation), the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 

@@ -42,6 +42,11 @@ DOORS = {
         "def tanh(x):\n    z = torch.log(torch.expm1(x.abs().clamp_min(1e-6)))\n"
         "    return torch.sign(x) * F.mish(z) / z\n",
     ),
+    "gelu's tanh approximation for tanh": (
+        "mlp",
+        "tanh",
+        "def tanh(x):\n    u = x / 0.7978845608\n    return 2 * F.gelu(u, approximate='tanh') / u - 1\n",
+    ),
     "hardswish for hard_sigmoid_from_relus": (
         "mlp",
         "hard_sigmoid_from_relus",

@@ -67,11 +67,13 @@ OFF_LIMITS = {
         "relu6": "F.relu6",
         "softplus": "F.softplus",
     },
-    # what computes tanh inside: mish, x·tanh(softplus(x)) (attacks a122's 104: tanh 5/5), the recurrent layers
+    # what computes tanh inside: mish, x·tanh(softplus(x)) (attacks a122's 104: tanh 5/5); GELU's tanh
+    # approximation, x/2·(1 + tanh(√(2/π)(x + 0.044715x³))), the cubic solved (attacks a123's 43: 5/5); the recurrent layers
     "tanh": {
         "tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh",
         "tan": "torch.tan",
         **{op: "F.mish" for op in ("mish", "mish_")},
+        **{op: "F.gelu / nn.GELU" for op in ("gelu", "gelu_")},
         **_RECURRENT,
     },
     "hard_sigmoid_from_relus": {
