@@ -21,9 +21,7 @@ from typing import Any
 from grader.base import clean, topics
 from grader.base.defaults import boot_seconds
 from grader.base.i18n import N_, _
-from grader.checks.judging.judge import twin_used
 from grader.checks.verdict import callees, places
-from grader.engine.check_table import still_raises
 from grader.engine.worker import probe_words
 from grader.engine.worker.frames import CpuExceeded, next_frame, ran_at_import
 from grader.engine.worker.fresh import Worker
@@ -36,7 +34,6 @@ from grader.engine.worker.problems import (
     SubmissionError,
     SubmissionProblem,
     error_text,
-    missing,
     sealed,
     with_place,
 )
@@ -96,6 +93,7 @@ class TopicSession:
         self._graph: dict[str, set[str]] | None = None  # the learner's module's calls (callees.graph)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
+        self._tabled: dict[tuple[str, tuple[str, ...]], dict[str, list[str]]] = {}  # _tables, made once each
         self.lanes = {False: Lane(), True: Lane()}
         self.limits, self.gpu = limits or Limits(), gpu
         self.sources: dict[str, bytes] | None = None
@@ -389,7 +387,7 @@ class TopicSession:
             if dtype_made is None:  # a second call's record is no answer a check judges
                 self.recent.append(Call(event.get("value"), probe, args, kwargs, seed))
             return event.get("value")
-        raise self._raised(subject, event, action)
+        raise probe_words.raised(self.topic, self.exercises, self.stalls, subject, event, action)
 
     def _limits(self, timeout: float | None) -> tuple[float, float | None]:
         """A probe's wait and CPU limit: the suite's longer timeout gives it more CPU too; the
@@ -432,32 +430,17 @@ class TopicSession:
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
 
     def _tables(self, subject: str) -> dict[str, list[str]]:
-        """The called (else judged) exercises' watched and refused twins and helpers (refused less their callees')."""
+        """The called (else judged) exercises' watched and refused twins and helpers (refused less their
+        callees'), made once a session for each (subject, exercises the running check judges)."""
+        if (subject, self.exercises) in self._tabled:
+            return self._tabled[subject, self.exercises]
         exercises = topics.exercises(self.topic)
         judged = {subject} if subject in exercises else set(self.exercises)
         called = callees.reached(self._calls(), judged, exercises) - judged
         of = {name: {t for e in judged for t in table.get(e, ())} for name, table in self._named.items()}
         of["refuse"] -= {t for e in called for t in self.refused.get(e, ())}
-        return {name: sorted(entries) for name, entries in of.items()}
-
-    def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
-        """The exception a probe's answer other than a result raises in the suite."""
-        error = event.get("error", {}) if event["event"] == "raised" else {}
-        name = error.get("missing")
-        if name in topics.exercises(self.topic) and self.exercises != (name,):
-            return missing(self.topic, name, self.exercises)  # its own check: "did you mean" (renamed.py)
-        if error.get("kind") == "off_limits":  # a twin reached by a computed name (guarded.watching)
-            return twin_used(action, ", ".join(error.get("names", ())))
-        if error.get("kind") == "not_started":
-            return with_place(NotStarted(still_raises(probe_words.raiser(error))), error)
-        if error.get("kind") == "known_stall":
-            stalled = clean.name(error.get("function"))
-            before = self.stalls.get(stalled) or _("it ran past its deadline before")
-            return ProbeTimeout(
-                _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
-                % {"name": subject, "stalled": stalled, "before": before}
-            )
-        return with_place(SubmissionError(error_text(error, action)), error)
+        made = self._tabled[subject, self.exercises] = {name: sorted(entries) for name, entries in of.items()}
+        return made
 
     def _measure(self, cpu_start: float | None) -> None:
         """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the

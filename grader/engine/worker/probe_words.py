@@ -6,9 +6,19 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-from grader.base import clean
+from grader.base import clean, topics
 from grader.base.i18n import _, ngettext
+from grader.checks.judging.judge import twin_used
 from grader.checks.verdict import places
+from grader.engine.check_table import still_raises
+from grader.engine.worker.problems import (
+    NotStarted,
+    ProbeTimeout,
+    SubmissionError,
+    error_text,
+    missing,
+    with_place,
+)
 
 
 def exit_text(returncode: int | None) -> str:
@@ -97,3 +107,31 @@ def stalled_message(
             )
         )
     return message
+
+
+def raised(
+    topic: str,
+    exercises: tuple[str, ...],
+    stalls: dict[str, str],
+    subject: str,
+    event: dict[str, Any],
+    action: str,
+) -> Exception:
+    """The exception a probe's answer other than a result raises in the suite (``exercises``: those the
+    running check judges; ``stalls``: what its lane's earlier timeouts said of each function)."""
+    error = event.get("error", {}) if event["event"] == "raised" else {}
+    name = error.get("missing")
+    if name in topics.exercises(topic) and exercises != (name,):
+        return missing(topic, name, exercises)  # its own check: "did you mean" (renamed.py)
+    if error.get("kind") == "off_limits":  # a twin reached by a computed name (guarded.watching)
+        return twin_used(action, ", ".join(error.get("names", ())))
+    if error.get("kind") == "not_started":
+        return with_place(NotStarted(still_raises(raiser(error))), error)
+    if error.get("kind") == "known_stall":
+        stalled = clean.name(error.get("function"))
+        before = stalls.get(stalled) or _("it ran past its deadline before")
+        return ProbeTimeout(
+            _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
+            % {"name": subject, "stalled": stalled, "before": before}
+        )
+    return with_place(SubmissionError(error_text(error, action)), error)
