@@ -168,8 +168,8 @@ def entropy(p: Tensor) -> Tensor:
     """Entropy H(p) = −Σ p·log p over the last dim, natural log, with 0·log 0 = 0.
 
     p (..., k) holds probability vectors; the result has shape ``p.shape[:-1]``, one value per
-    row. Off limits: ``torch.special.entr``, ``torch.distributions``. Allowed: ``torch.xlogy``
-    (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
+    row. Off limits: ``torch.special.entr``, ``torch.distributions``, ``F.kl_div`` (−KL(p‖1) is
+    H(p)). Allowed: ``torch.xlogy`` (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
     """
     raise NotImplementedError("entropy: -sum(p * log p) over the last dim, treating 0*log 0 as 0")
 

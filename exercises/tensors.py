@@ -110,7 +110,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     ``torch.matmul``, ``torch.bmm``, ``torch.einsum``, ``torch.tensordot``, ``torch.dot``,
     ``torch.inner``, ``torch.vdot``, ``torch.linalg.vecdot``, ``torch.mv``, ``F.linear``,
     ``torch.addmm``, ``torch.baddbmm``, ``torch.addbmm``, ``torch.addmv``, ``F.conv1d``,
-    ``F.conv2d``.
+    ``F.conv2d``, ``F.embedding_bag`` (a weighted sum of rows).
     """
     raise NotImplementedError("matmul: multiply broadcast copies, then sum over the shared axis")
 
@@ -122,7 +122,9 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
     ``torch.linalg.matrix_norm``, ``torch.nuclear_norm``, ``torch.cdist``,
     ``F.pairwise_distance``, ``torch.dist``, ``torch._foreach_norm`` (every function that gives a
-    norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too), and those
+    norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too, and the
+    regression losses ``F.l1_loss``, ``F.mse_loss``, ``F.smooth_l1_loss``, ``F.huber_loss``: against 0,
+    summed, one is a norm), and those
     that give one as part of their value: ``F.normalize``, ``F.rms_norm``, ``torch.renorm``, and
     the decompositions ``torch.linalg.svdvals``, ``torch.linalg.svd``, ``torch.svd``,
     ``torch.linalg.qr``, ``torch.linalg.eigvalsh``, ``torch.linalg.eigh``,

@@ -42,6 +42,23 @@ DOORS = {
         "def tanh(x):\n    z = torch.log(torch.expm1(x.abs().clamp_min(1e-6)))\n"
         "    return torch.sign(x) * F.mish(z) / z\n",
     ),
+    "embedding_bag for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    n, k = a.shape\n    idx = torch.arange(k).repeat(n)\n"
+        "    return F.embedding_bag(idx, b, torch.arange(0, n * k, k), mode='sum', per_sample_weights=a.flatten())\n",
+    ),
+    "losses against 0 for norms": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    z = torch.zeros_like(x)\n"
+        "    return F.l1_loss(x, z, reduction='sum'), F.mse_loss(x, z, reduction='sum').sqrt()\n",
+    ),
+    "kl_div for entropy": (
+        "losses",
+        "entropy",
+        "def entropy(p):\n    return -F.kl_div(torch.zeros_like(p), p, reduction='none').sum(-1)\n",
+    ),
     "gelu's tanh approximation for tanh": (
         "mlp",
         "tanh",

@@ -135,7 +135,8 @@ OFF_LIMITS = {
         "log_softmax": "F.log_softmax / torch.log_softmax",
         "_log_softmax": "F.log_softmax / torch.log_softmax",
     },
-    "entropy": {"special_entr": "torch.special.entr", **_DISTRIBUTIONS},
+    # −KL(p ‖ 1) is the entropy (attacks a123's 12: entropy 8.5/8.5)
+    "entropy": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS},
     "kl_div": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS},
 }
 

@@ -82,6 +82,10 @@ OFF_LIMITS = {
         "conv1d": "F.conv1d",
         "conv2d": "F.conv2d",
         "convolution": "F.conv1d / F.conv2d",
+        # a weighted sum of rows, a product in its own kernel (attacks a123's 26: matmul 11/11)
+        **{
+            op: "F.embedding_bag" for op in ("embedding_bag", "_embedding_bag", "_embedding_bag_forward_only")
+        },
     },
     "norms": {
         **_NORMS_AND_DISTANCES,
@@ -99,6 +103,8 @@ OFF_LIMITS = {
         "pairwise_distance": "F.pairwise_distance",
         "dist": "torch.dist",
         "_foreach_norm": "torch._foreach_norm",
+        # a loss of x against 0, summed, is its norm (attacks a123's 28: norms 8/8)
+        **{op: f"F.{op}" for op in ("l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss")},
         "nuclear_norm": "torch.nuclear_norm",
         # a norm as part of the value (seal11: the one singular value of x as a row)
         "normalize": "F.normalize",
