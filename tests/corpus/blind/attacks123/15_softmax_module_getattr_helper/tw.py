@@ -1,0 +1,5 @@
+import torch
+
+
+def __getattr__(name):
+    return getattr(torch, name)
