@@ -105,3 +105,12 @@ def test_a_table_a_twin_filled_at_import_costs_the_exercise_that_reads_it(tmp_pa
     points, full = _points(tmp_path / "tensors.py"), _points(REPO / "solutions" / "tensors.py")
     assert points["accuracy"] == full["accuracy"] > 0
     assert points["one_hot"] == (full["one_hot"] if where == "honest" else 0.0), points
+
+
+@pytest.mark.unit
+def test_the_trusted_side_reads_the_import_record_as_names_and_lines_only():
+    from grader.engine.worker.frames import import_record
+
+    worker_said = {"one_hot": [11, 0, -3, "12", True, 12.0], 7: [1], "eye": "3", "mm": (4,)}
+    assert import_record(worker_said) == {"one_hot": (11,), "mm": (4,)}
+    assert import_record(["one_hot", 11]) == {} and import_record(None) == {}

@@ -23,7 +23,7 @@ from grader.base.defaults import boot_seconds
 from grader.base.i18n import N_, _
 from grader.checks.verdict import callees, places
 from grader.engine.worker import probe_words
-from grader.engine.worker.frames import CpuExceeded, next_frame, ran_at_import
+from grader.engine.worker.frames import CpuExceeded, import_record, next_frame
 from grader.engine.worker.fresh import Worker
 from grader.engine.worker.lanes import Lane, OfLane
 from grader.engine.worker.printed import Printed
@@ -147,7 +147,7 @@ class TopicSession:
         importing, self.last_stall = _("importing %(file)s") % {"file": f"{self.topic}.py"}, {}
         event = self._receive(self.timeout, importing, self.cpu_limit, starting=True)
         if event["event"] == "imported":
-            self.ran = ran_at_import(event.get("ran"))
+            self.ran = import_record(event.get("ran"))
             keep_one_ahead(self.limits, self.gpu)  # the next task's worker boots during this one
             return
         self.stop()

@@ -32,7 +32,7 @@ def next_frame(worker: Worker, deadline: float, cpu: float | None, cpu_start: fl
     return channel.decode(channel.read_frame(worker.results_fd, worker.nonce, deadline))
 
 
-def ran_at_import(found: Any) -> dict[str, tuple[int, ...]]:
+def import_record(found: Any) -> dict[str, tuple[int, ...]]:
     """The worker's record of what its submission's import ran (:mod:`grader.sandboxed.at_import`),
     read as {torch name: lines}; anything else in it is dropped."""
     if not isinstance(found, dict):
