@@ -7,54 +7,30 @@ a twin reached through a name computed at run time (``getattr(F, "one" + "_hot")
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
-
-from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
 
 from grader.sandboxed import charged
+from grader.sandboxed.probe_kit import AtenRecorder, FunctionRecorder
 
 LINES_A_NAME = 32  # what one name's lines may carry back: the first ones met
 
 
 class _Ran:
+    """The op recorders' notes (:class:`probe_kit.Notes`), kept as the lines of ``module`` that ran each."""
+
     def __init__(self, module: ModuleType) -> None:
         self.globals = vars(module)
         self.lines: dict[str, list[int]] = {}
+        self.starved = False  # a recorder ran out of stack: the import fails as it would have
 
-    def note(self, name: str) -> None:
+    def note(self, name: str, written: bool = False) -> None:
         where = charged.caller(self.globals, set(), frozenset())
         line = where.get("line", 0) if where else 0
         lines = self.lines.setdefault(name, [])
         if line and line not in lines and len(lines) < LINES_A_NAME:
             lines.append(line)
-
-
-class _Functions(TorchFunctionMode):
-    def __init__(self, ran: _Ran) -> None:
-        super().__init__()
-        self.ran = ran
-
-    def __torch_function__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        self.ran.note(str(getattr(func, "__name__", func)))
-        return func(*args, **(kwargs or {}))
-
-
-class _Ops(TorchDispatchMode):
-    def __init__(self, ran: _Ran) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
-        self.ran = ran
-
-    def __torch_dispatch__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        self.ran.note(str(func.overloadpacket.__name__))
-        return func(*args, **(kwargs or {}))
 
 
 @contextmanager
@@ -63,7 +39,7 @@ def recorded(module: ModuleType, lines: dict[str, list[int]]) -> Iterator[None]:
     it}, names met only outside its code left out."""
     ran = _Ran(module)
     try:
-        with _Functions(ran), _Ops(ran):
+        with FunctionRecorder(ran), AtenRecorder(ran):
             yield
     finally:
         lines.update({name: found for name, found in ran.lines.items() if found})

@@ -75,8 +75,9 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
 def ahead_of_children(child_pid: int | None) -> None:
     """What every child of a zygote does before its submission's first line and no submission
     decides, done once before the zygote forks (a child pays a page's copy, not an import or a
-    compile): the modules a worker imports, the stand-ins, the modules held, the allow-list of a child that is pid
-    ``child_pid`` of a namespace of its own (None: each child's pid is its own, a GPU child's)."""
+    compile): the modules a worker imports, the stand-ins, the modules held, the allow-list of a
+    child that is pid ``child_pid`` of a namespace of its own (None: each child's pid is its own,
+    a GPU child's)."""
     from grader.sandboxed import (  # noqa: F401
         at_import,
         callers,

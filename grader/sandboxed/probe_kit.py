@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import CodeType
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -90,8 +90,16 @@ class _Recorder:
             self.written.add(name)
 
 
-class _AtenRecorder(TorchDispatchMode):
-    def __init__(self, recorder: _Recorder) -> None:
+class Notes(Protocol):
+    """Where the op recorders note each name: :class:`_Recorder`, or the import's record (at_import.py)."""
+
+    starved: bool
+
+    def note(self, name: str, written: bool = False) -> None: ...
+
+
+class AtenRecorder(TorchDispatchMode):
+    def __init__(self, recorder: Notes) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
         self.recorder = recorder
 
@@ -106,8 +114,8 @@ class _AtenRecorder(TorchDispatchMode):
             raise
 
 
-class _FunctionRecorder(TorchFunctionMode):
-    def __init__(self, recorder: _Recorder) -> None:
+class FunctionRecorder(TorchFunctionMode):
+    def __init__(self, recorder: Notes) -> None:
         super().__init__()
         self.recorder = recorder
 
@@ -361,7 +369,7 @@ def ops_used(
     recorder = _Recorder(module_globals, helper_codes | answers.frames, own, answers)
     with off_limits(off) as refused, answers.framed(mod, recorder.charge):
         try:
-            with _FunctionRecorder(recorder), _AtenRecorder(recorder):
+            with FunctionRecorder(recorder), AtenRecorder(recorder):
                 result = call()
         except OffLimitsOp:
             result = None

@@ -93,7 +93,6 @@ PRIVATE = {
     ("grader/sandboxed/probe_kit.py", "_get_privateuse1_backend_name"): "torch",
     ("grader/sandboxed/probe_kit.py", "_ops"): "torch",
     ("grader/sandboxed/probe_kit.py", "_python_dispatch"): "torch",
-    ("grader/sandboxed/at_import.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/steps.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/kit_steps.py", "_pytree"): "torch",
     ("grader/sandboxed/probe_kit.py", "_pytree"): "torch",

@@ -72,9 +72,7 @@ class GradingPlugin:
         self.staged: Path | None = None
         self.seconds = {"startup": 0.0, "probes": 0.0}
         self.cpu_used: dict[str, float] = {}  # check -> most CPU seconds one of its probes used
-        self.ran: dict[
-            str, tuple[int, ...]
-        ] = {}  # what the submission's import ran (client.TopicSession.ran)
+        self.ran: dict[str, tuple[int, ...]] = {}  # what the import ran (client.TopicSession.ran)
 
     def begin(self, run: Run) -> None:
         """Take ``run``: stage its submission, zero its clocks (nothing is left from the last)."""

@@ -147,7 +147,7 @@ class ForkServer:
         self.imported: dict[str, bool] = {}  # torch._dynamo, sympy: whether it did, as its ready said
         self.owner = os.getpid()
         self.next_id = 0
-        self.warmed: set[str] = set()  # the sets of refused names sent (warm)
+        self.warmed: set[str] = set()  # the warm orders sent
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.booting = False
@@ -254,12 +254,12 @@ class ForkServer:
         """Have the zygote look up the kernels of each exercise's twins once, for every later child
         (each looked them up for itself: ~8 ms of a losses worker's CPU); once a set of sets."""
         sets = sorted(sorted(names) for names in refused.values() if names)
-        key = json.dumps(sets)
-        if not sets or key in self.warmed or self.control is None:
+        order = json.dumps({"op": "warm", "refused": sets})
+        if not sets or order in self.warmed or self.control is None:
             return
-        self.warmed.add(key)
+        self.warmed.add(order)
         with contextlib.suppress(OSError):  # a zygote gone: the spawn order after says so
-            self.control.send(json.dumps({"op": "warm", "refused": sets}).encode())
+            self.control.send(order.encode())
 
     def stop(self) -> None:
         if self.control is not None:
