@@ -87,7 +87,8 @@ class Sigmoid(torch.autograd.Function):
     ``torch.special.expit``, and the functions that give σ as part of their value:
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
     ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
-    ``F.scaled_dot_product_attention`` (its weights are a softmax).
+    ``F.scaled_dot_product_attention`` (its weights are a softmax), and softplus's gradient taken
+    inside the call (σ is its derivative; ``F.softplus`` itself is allowed).
     Double backward is not required.
     """
 

@@ -89,7 +89,8 @@ def sigmoid(x: Tensor) -> Tensor:
     ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
     ``F.scaled_dot_product_attention``, ``nn.MultiheadAttention``, ``F.multi_head_attention_forward``,
     ``nn.TransformerEncoderLayer`` (their weights are a softmax), and the recurrent layers whose
-    gates are σ: ``nn.LSTM``, ``nn.GRU``, ``nn.LSTMCell``, ``nn.GRUCell``.
+    gates are σ: ``nn.LSTM``, ``nn.GRU``, ``nn.LSTMCell``, ``nn.GRUCell``, and softplus's gradient
+    taken inside the call (σ is its derivative; ``F.softplus`` itself is allowed).
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
 

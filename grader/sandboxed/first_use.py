@@ -100,8 +100,8 @@ def ahead_of_children(child_pid: int | None) -> None:
 def refusals(sets: object) -> None:
     """The kernels each exercise's twins replace, looked up once in the zygote for all its children
     (``sets``: the names of each, as the trusted side sends them; anything else is ignored)."""
-    from grader.sandboxed import probe_kit
+    from grader.sandboxed import refused_ops
 
     for names in sets if isinstance(sets, list) else ():
         if isinstance(names, list) and all(isinstance(n, str) for n in names):
-            probe_kit._all_kernels(frozenset(names))
+            refused_ops.all_kernels(frozenset(names))

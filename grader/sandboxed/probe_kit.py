@@ -7,11 +7,7 @@ the trusted process. The recorders here are teaching checks, not security (docs/
 
 from __future__ import annotations
 
-import functools
-import math
 import sys
-import threading
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import CodeType
@@ -21,9 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_map
 
-from grader.sandboxed import charged, guarded, steps
+from grader.sandboxed import charged, guarded, refused_ops, steps
 from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
 # the steps that record nothing (kit_steps.py), the answers' conversion, the second device: kit.*
@@ -135,146 +130,7 @@ class FunctionRecorder(TorchFunctionMode):
 
 OFF_LIMITS_MARK = "<off limits: "
 STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with
-
-
-def _on_meta(value: Any) -> Any:
-    return value.to("meta") if isinstance(value, torch.Tensor) else value
-
-
-def _nonsense(value: Any) -> Any:
-    """NaN (zeros for integers) in the place of a tensor of the meta kernel's answer."""
-    if not isinstance(value, torch.Tensor):
-        return value
-    return torch.full(value.shape, math.nan if value.dtype.is_floating_point else 0, dtype=value.dtype)
-
-
-def _refused_output(op: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """What a replaced op gives: :func:`_nonsense` shaped as its meta kernel says."""
-    try:
-        shaped = op(*tree_map(_on_meta, args), **tree_map(_on_meta, kwargs))
-    except Exception:
-        raise OffLimitsOp(f"{op.name()} is off limits in this exercise") from None
-    return tree_map(_nonsense, shaped)
-
-
-class _Window:
-    """Where a replaced op notes that it ran, and whether a recorded call is in flight."""
-
-    def __init__(self) -> None:
-        self.refused: set[str] = set()
-        self.calling = True
-
-    def note(self, name: str) -> None:
-        self.refused.add(name)
-
-
-def _refusing(op: Any, name: str, window: _Window, shaped: bool) -> Callable[..., Any]:
-    def kernel(*args: Any, **kwargs: Any) -> Any:
-        if not charged.Answers.asking:
-            window.note(name)
-        if shaped and (not window.calling or threading.current_thread() is not threading.main_thread()):
-            return _refused_output(op, args, kwargs)  # a raise in a thread torch started ends the worker
-        # in the recorded call's own thread it raises at once, as a composite does: shaping the
-        # answer first could import sympy for the meta kernel (a zygote started without it: ~0.3 s
-        # of CPU, past the probe's limit, and the twin was told as a stall)
-        raise OffLimitsOp(f"{name} is off limits in this exercise")
-
-    return kernel
-
-
-def _has_kernel(op: str, key: str) -> bool:
-    """Whether the dispatcher holds a kernel of ``op`` for ``key`` (an overload torch declares
-    only in Python, ``einsum.sublist``, has no entry there)."""
-    try:
-        return bool(torch._C._dispatch_has_kernel_for_dispatch_key(op, key))
-    except RuntimeError:
-        return False
-
-
-Kernel = tuple[Any, str, str]  # (op, its name, the dispatch key of the kernel replaced)
-
-
-@functools.cache  # the dispatcher's table is fixed once the worker is sealed
-def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
-    """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
-    (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
-    the second device runs on it), or the composite one, which decomposes first."""
-    found = []
-    for name in sorted(names | {f"{n}_" for n in names if not n.endswith("_")}):  # in-place forms too
-        packet = getattr(torch.ops.aten, name, None)
-        if isinstance(packet, torch._ops.OpOverloadPacket):
-            for overload in packet.overloads():
-                op = getattr(packet, overload)
-                for key in ("CPU", "CompositeExplicitAutograd", "CompositeImplicitAutograd"):
-                    if _has_kernel(op.name(), key):
-                        found.append((op, name, key))
-                        break
-    return tuple(found)
-
-
-@functools.cache
-def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
-    """The kernels a recorded call outside a probe's answer replaces (a probe's own hold every one
-    of :func:`_all_kernels`): composites only when no name has a backend kernel. A composite
-    replaced can only raise (it has no meta kernel to shape its NaN), and a raise in a thread torch
-    started in C++ ends the worker; the sets name the leaves their composites reach (``softmax``
-    and ``_softmax``)."""
-    found = _all_kernels(names)
-    return tuple(k for k in found if k[2] == "CPU") or found
-
-
-def _replaced(kernels: Iterable[Kernel], window: _Window) -> torch.library.Library | None:
-    """A library that replaces ``kernels`` for every thread."""
-    library = None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
-        for op, name, key in kernels:
-            library = library or torch.library.Library("aten", "IMPL")
-            qualified = op.name().split("::", 1)[1]  # "_softmax" or "_softmax.out"
-            try:
-                library.impl(qualified, _refusing(op, name, window, key == "CPU"), key)
-            except RuntimeError:  # an overload the dispatcher will not take from Python: the recorder's
-                continue
-    return library
-
-
-def _destroy(library: torch.library.Library | None) -> None:
-    if library is not None:
-        library._destroy()
-
-
-class _Held(_Window):
-    """The twins of a probe's calls, held replaced until its answer is sent (:func:`answering`)
-    from the first call on, composites included (``l1_loss`` raises in a recorded call too: a
-    twin reached, as its recorder tells it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calling = False
-        self.on = False
-        self.names: frozenset[str] = frozenset()
-        self.library: torch.library.Library | None = None  # every kernel of names (_all_kernels)
-        self.outside: set[str] = set()  # the twins a probe ran outside its recorded calls
-
-    def note(self, name: str) -> None:
-        super().note(name)
-        if not self.calling:
-            self.outside.add(name)
-
-    def enter(self, names: frozenset[str]) -> None:
-        """A call refusing ``names`` begins: those replaced too, composites included, until lifted."""
-        if not names <= self.names:
-            self.lift()
-            self.names = self.names | names
-            self.library = _replaced(_all_kernels(self.names), self)
-
-    def lift(self) -> None:
-        _destroy(self.library)
-        self.library = None
-        self.names = frozenset()
-
-
-_HELD = _Held()
+_HELD = refused_ops.HELD
 
 
 @contextmanager
@@ -293,13 +149,13 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
             # what runs between the calls is noted nowhere: it gets NaN or raises
             _HELD.refused, _HELD.calling = set(), False
         return
-    window = _Window()
-    library = _replaced(_kernels(wanted), window)
+    window = refused_ops.Window()
+    library = refused_ops.replaced(refused_ops.kernels(wanted), window)
     try:
         with guarded.watching(wanted, window.refused):
             yield window.refused
     finally:
-        _destroy(library)
+        refused_ops.destroy(library)
 
 
 @contextmanager

@@ -88,14 +88,16 @@ PRIVATE = {
     ("grader/sandboxed/held_modules.py", "_getframe"): "python",
     ("grader/sandboxed/no_eval.py", "_torchscript_type_to_python_type"): "torch",  # torch.fx's
     ("grader/sandboxed/probe_kit.py", "_C"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_destroy"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_dispatch_has_kernel_for_dispatch_key"): "torch",
+    ("grader/sandboxed/refused_ops.py", "_C"): "torch",
+    ("grader/sandboxed/refused_ops.py", "_destroy"): "torch",
+    ("grader/sandboxed/refused_ops.py", "_getframe"): "python",
+    ("grader/sandboxed/refused_ops.py", "_dispatch_has_kernel_for_dispatch_key"): "torch",
     ("grader/sandboxed/probe_kit.py", "_get_privateuse1_backend_name"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_ops"): "torch",
+    ("grader/sandboxed/refused_ops.py", "_ops"): "torch",
     ("grader/sandboxed/probe_kit.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/steps.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/kit_steps.py", "_pytree"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_pytree"): "torch",
+    ("grader/sandboxed/refused_ops.py", "_pytree"): "torch",
     ("grader/sandboxed/gpu_face.py", "_C"): "torch",  # torch._C.StorageBase's device getter
     ("grader/sandboxed/gpu_face.py", "_exchange_device"): "torch",  # what torch.cuda.device calls
     ("grader/sandboxed/gpu_face.py", "_maybe_exchange_device"): "torch",

@@ -487,11 +487,11 @@ def dead(pid: int) -> bool:
 
 def probe_kernels_kept(mod, names):
     """Whether this worker's lookup of ``names``' kernels was made before it ran (a hit)."""
-    from grader.sandboxed import probe_kit
+    from grader.sandboxed import refused_ops
 
-    before = probe_kit._all_kernels.cache_info().hits
-    probe_kit._all_kernels(frozenset(names))
-    return probe_kit._all_kernels.cache_info().hits > before
+    before = refused_ops.all_kernels.cache_info().hits
+    refused_ops.all_kernels(frozenset(names))
+    return refused_ops.all_kernels.cache_info().hits > before
 
 
 def test_a_child_forked_after_a_warm_order_has_its_kernels_looked_up(session_for):
