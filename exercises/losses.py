@@ -48,7 +48,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
         As for ``torch.nn.functional.mse_loss(y_hat, y, reduction=reduction)``.
     Off limits: ``F.mse_loss``, ``nn.MSELoss`` and torch's other regression losses
     (``F.huber_loss``, ``F.smooth_l1_loss``, ``F.gaussian_nll_loss``, ``nn.HuberLoss``,
-    ``nn.SmoothL1Loss``, ``nn.GaussianNLLLoss``).
+    ``nn.SmoothL1Loss``, ``nn.GaussianNLLLoss``), and every function that gives a norm or a
+    distance (‖ŷ − y‖₂² is the summed loss), ``F.normalize`` and ``F.rms_norm`` among them.
     """
     raise NotImplementedError("mse: square the differences, then apply the reduction")
 
@@ -58,7 +59,8 @@ def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
 
     Equal to ``F.l1_loss(y_hat, y, reduction=reduction)``, which is off limits
     (as are ``nn.L1Loss`` and torch's other regression losses: ``F.huber_loss``,
-    ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
+    ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``; and every function that gives a
+    norm or a distance, ``F.normalize`` among them: ‖ŷ − y‖₁ is the summed loss).
     """
     raise NotImplementedError("l1: absolute differences, then the reduction")
 

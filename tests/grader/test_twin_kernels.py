@@ -1,7 +1,8 @@
-"""A twin read off an allowed function's gradient inside the exercise's own call (σ is softplus's
-derivative: ``autograd.grad`` of ``F.softplus`` in sigmoid's forward) earns nothing; the same
-allowed function used for its value, ``exp(−softplus(−x))``, whose gradient the checks take after
-the call, earns full (attacks a123's 01 and 53: sigmoid 10/10, Sigmoid full)."""
+"""An exercise computed inside another function's kernel earns nothing: σ read off softplus's
+gradient inside the call (σ is its derivative: attacks a123's 01 and 53, sigmoid 10/10, Sigmoid
+full), while softplus used for its value, ``exp(−softplus(−x))``, whose gradient the checks take
+after the call, earns full; mse and l1 as a norm or a distance of the difference (‖d‖₂², ‖d‖₁:
+attacks a121's 106–107, a122's 113–114, a123's 10–11, each full)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,28 @@ def test_sigmoid_read_off_softplus_gradient_earns_nothing(tmp_path, topic, exerc
 def test_softplus_used_for_its_value_earns_full(tmp_path):
     got, most, _ = points(tmp_path, "losses", SIGMOID_BY_VALUE, "sigmoid")
     assert got == most
+
+
+NORMS = {
+    "mse": "def mse(y_hat, y, reduction='mean'):\n"
+    "    d = (y_hat - y).reshape(-1)\n"
+    "    if reduction == 'none':\n"
+    "        return (y_hat - y) * (y_hat - y)\n"
+    "    s = torch.linalg.vector_norm(d) ** 2\n"
+    "    return s / max(d.numel(), 1) if reduction == 'mean' else s\n",
+    "l1": "def l1(y_hat, y, reduction='mean'):\n"
+    "    if reduction == 'none':\n"
+    "        return (y_hat - y).abs()\n"
+    "    s = torch.dist(y_hat, y, 1)\n"
+    "    return s / max(y.numel(), 1) if reduction == 'mean' else s\n",
+}
+
+
+@pytest.mark.e2e
+def test_mse_and_l1_as_a_norm_of_the_difference_earn_nothing(tmp_path):
+    source = (REPO / "solutions" / "losses.py").read_text() + "".join(f"\n\n{s}" for s in NORMS.values())
+    (tmp_path / "losses.py").write_text(source)
+    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", "-k", "not convergence")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert {e: (got[e]["points"], got[e].get("cause")) for e in NORMS} == dict.fromkeys(NORMS, (0.0, "twin"))
