@@ -40,7 +40,7 @@ def corr2d(x: Tensor, k: Tensor) -> Tensor:
     x: (H, W), k: (kh, kw), kh ≤ H, kw ≤ W, floating point. Returns (H − kh + 1, W − kw + 1) of
     x's dtype, differentiable w.r.t. x and k (gradients checked in float64, as the module says).
     Loops are fine. Off limits: torch's convolution functions (``F.conv2d``,
-    ``nn.Conv2d``, ``torch.conv2d``, …).
+    ``nn.Conv2d``, ``torch.conv2d``, …), and ``F.embedding_bag`` (a weighted sum of gathered rows).
     """
     raise NotImplementedError("corr2d: for every output position, sum the window times the kernel")
 
@@ -52,8 +52,9 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
     float64 (the result in that dtype); int stride ≥ 1 and zero padding ≥ 0 applied to both
     spatial axes. Returns (N, C_out, H_out, W_out) with
     H_out = ⌊(H + 2·padding − kh)/stride⌋ + 1 (W_out likewise). Must stay differentiable.
-    Off limits: ``F.conv2d``, ``torch.conv2d``, ``nn.Conv2d`` and torch's other convolutions;
-    ``F.unfold`` (im2col) and ``F.pad`` are allowed.
+    Off limits: ``F.conv2d``, ``torch.conv2d``, ``nn.Conv2d`` and torch's other convolutions,
+    ``F.embedding_bag`` (a weighted sum of gathered rows); ``F.unfold`` (im2col) and ``F.pad`` are
+    allowed.
     """
     raise NotImplementedError("conv2d: pad, take windows (F.unfold), multiply by the flattened weight")
 
@@ -71,7 +72,8 @@ def max_pool2d(x: Tensor, kernel_size: int, stride: int | None = None) -> Tensor
     defaulting to kernel_size; no padding.
     Returns (N, C, H_out, W_out), equal to ``F.max_pool2d(x, kernel_size, stride)``.
     Gradients at tied maxima are not judged. Off limits: ``F.max_pool2d``, ``nn.MaxPool2d``,
-    ``torch.max_pool2d``, ``F.max_pool3d`` and torch's other max poolings.
+    ``torch.max_pool2d``, ``F.max_pool3d`` and torch's other max poolings, ``F.embedding_bag``
+    (its max mode is a max over gathered rows).
     """
     raise NotImplementedError("max_pool2d: windows (unfold), then the max over each window")
 

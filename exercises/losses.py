@@ -105,7 +105,7 @@ def bce(p: Tensor, y: Tensor) -> Tensor:
     p holds probabilities in [0, 1]; y labels in [0, 1] (soft labels allowed), same shape.
     Like ``F.binary_cross_entropy``, each log is floored at −100 so that p = 0 or 1 gives
     a finite loss. Checked within rtol=1e-5. Off limits: ``F.binary_cross_entropy``,
-    ``nn.BCELoss``.
+    ``nn.BCELoss``, and the losses equal to it over two classes: ``F.cross_entropy``, ``F.nll_loss``.
     """
     raise NotImplementedError("bce: -(y*log p + (1-y)*log(1-p)), logs clamped at -100, mean")
 
@@ -117,7 +117,8 @@ def bce_with_logits(logits: Tensor, y: Tensor) -> Tensor:
     log(1 − σ(z)) = −softplus(z), with softplus(z) = max(z, 0) + log1p(e^(−|z|)).
     Equal to ``F.binary_cross_entropy_with_logits`` (off limits, as are
     ``nn.BCEWithLogitsLoss`` and the losses that equal it: ``F.multilabel_soft_margin_loss``,
-    ``F.soft_margin_loss`` and their modules); ``F.softplus`` and ``F.logsigmoid`` are allowed.
+    ``F.soft_margin_loss`` and their modules, ``F.cross_entropy`` and ``F.nll_loss`` over the pair
+    (0, z)); ``F.softplus`` and ``F.logsigmoid`` are allowed.
     In float64 the tails count: where every term is below an ulp of 1 (logits near ±40 on
     the side their labels say) the loss is about 1e−17, not 0; log(1 + u) rounds such a
     term away, log1p(u) keeps it. There the check allows rtol=0.75: torch's own function
@@ -161,7 +162,8 @@ def cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
             Tell them apart by shape (the notes' np.array one-hot vs LongTensor labels).
     Equal to ``F.cross_entropy(logits, target)``; stable at logits of ±1000.
     Off limits: ``F.cross_entropy``, ``F.nll_loss``, ``F.log_softmax``, ``torch.log_softmax``
-    (and ``nn.CrossEntropyLoss``), ``torch.distributions`` (a Categorical's log_prob);
+    (and ``nn.CrossEntropyLoss``), ``torch.distributions`` (a Categorical's log_prob),
+    ``F.ctc_loss`` (over one step it is −log p of the target);
     your own :func:`log_softmax` is fine.
     """
     raise NotImplementedError("cross_entropy: -log_softmax at the target, averaged over rows")

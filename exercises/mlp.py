@@ -76,7 +76,8 @@ def dropout(x: Tensor, p: float, training: bool = True) -> Tensor:
 
     Use torch's random number generator (e.g. ``torch.rand_like(x) > p``), so results follow
     ``torch.manual_seed``. ``p = 1`` gives zeros (no division by zero); ``training=False``
-    returns x unchanged. Same shape and dtype as x. Off limits: ``F.dropout``, ``nn.Dropout``.
+    returns x unchanged. Same shape and dtype as x. Off limits: ``F.dropout``, ``nn.Dropout`` and
+    torch's other dropouts (``F.dropout1d`` on one channel a value is a dropout of values).
     """
     raise NotImplementedError("dropout: a random keep-mask, then multiply by mask / (1 - p)")
 

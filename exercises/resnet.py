@@ -57,7 +57,7 @@ def batch_norm(x: Tensor, gamma: Tensor, beta: Tensor, running_mean: Tensor, run
 
     Returns y with x's shape. Equal to ``F.batch_norm(x, running_mean, running_var, gamma, beta,
     training, momentum, eps)``, which is off limits (as are ``nn.BatchNorm*`` and torch's
-    instance/layer/group norms).
+    instance/layer/group/RMS norms: ``F.rms_norm`` of centred values is this normalisation).
     """
     raise NotImplementedError("batch_norm: statistics over dims (0, 2, 3), reshaped to broadcast per channel")
 

@@ -93,3 +93,30 @@ def test_mse_and_l1_as_a_norm_of_the_difference_earn_nothing(tmp_path):
     assert done.returncode in (0, 1), done.stderr[-2000:]
     got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert {e: (got[e]["points"], got[e].get("cause")) for e in NORMS} == dict.fromkeys(NORMS, (0.0, "twin"))
+
+
+# attacks kept in the corpus, each an exercise computed by a function of its own family that its
+# list did not name: {folder under tests/corpus/blind/attacks122: (topic, the exercises it cheats on)}
+FAMILIES = {
+    "119_bce_via_cross_entropy": ("losses", ("bce",)),  # cross-entropy over two classes
+    "120_bce_with_logits_via_cross_entropy": ("losses", ("bce_with_logits",)),
+    "121_cross_entropy_via_ctc": ("losses", ("cross_entropy",)),  # one step of CTC
+    "128_dropout_via_dropout1d": ("mlp", ("dropout",)),  # one value a channel
+    "130_max_pool2d_via_embedding_bag_max": ("cnn", ("max_pool2d",)),  # a max of gathered rows
+    "140_corr2d_via_embedding_bag": ("cnn", ("corr2d",)),  # a weighted sum of gathered rows
+    "139_batch_norm_via_rms_norm": ("resnet", ("batch_norm",)),  # RMS of the centred values
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("folder", sorted(FAMILIES))
+def test_an_exercise_computed_by_its_twins_family_earns_nothing(tmp_path, folder):
+    topic, cheats = FAMILIES[folder]
+    source = REPO / "tests" / "corpus" / "blind" / "attacks122" / folder / f"{topic}.py"
+    (tmp_path / f"{topic}.py").write_text(source.read_text())
+    done = run_grade(str(tmp_path), "--topic", topic, "--format", "json", "-k", "not convergence")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert {e: (got[e]["points"], got[e].get("cause")) for e in cheats} == dict.fromkeys(
+        cheats, (0.0, "twin")
+    )

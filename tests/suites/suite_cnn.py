@@ -53,9 +53,21 @@ F64 = torch.float64
 _CONVOLUTIONS = {op for op in torch_ops() if re.search(r"conv(?!ert)", op) and "backward" not in op}
 CONVOLUTION = "F.conv2d / nn.Conv2d / torch.conv2d"
 OTHER_MAX_POOLINGS = N_("torch's other max poolings")
+# a weighted sum or a max of gathered rows: a convolution's windows or a pooling's (attacks a122's 130, 140)
+_EMBEDDING_BAG = dict.fromkeys(
+    ("embedding_bag", "_embedding_bag", "_embedding_bag_forward_only"), "F.embedding_bag"
+)
 OFF_LIMITS = {
-    "corr2d": {**dict.fromkeys(_CONVOLUTIONS, "torch's convolution functions"), "conv2d": CONVOLUTION},
-    "conv2d": {**dict.fromkeys(_CONVOLUTIONS, "torch's other convolutions"), "conv2d": CONVOLUTION},
+    "corr2d": {
+        **dict.fromkeys(_CONVOLUTIONS, "torch's convolution functions"),
+        "conv2d": CONVOLUTION,
+        **_EMBEDDING_BAG,
+    },
+    "conv2d": {
+        **dict.fromkeys(_CONVOLUTIONS, "torch's other convolutions"),
+        "conv2d": CONVOLUTION,
+        **_EMBEDDING_BAG,
+    },
     "max_pool2d": {
         **{op: OTHER_MAX_POOLINGS for op in torch_ops() if "max_pool" in op and "backward" not in op},
         **{
@@ -63,6 +75,7 @@ OFF_LIMITS = {
             for name in ("max_pool2d", "max_pool2d_with_indices", "_max_pool2d")
         },
         **{name: "F.max_pool3d" for name in ("max_pool3d", "max_pool3d_with_indices")},
+        **_EMBEDDING_BAG,
     },
 }
 

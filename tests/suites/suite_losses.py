@@ -97,6 +97,16 @@ _NORMS = {
     and not any(kind in op for kind in ("batch", "group", "instance", "layer", "rms"))
 }
 _NORMS["normalize"] = "F.normalize"
+# the classification losses over two classes are the binary ones: [log(1 − p), log p] as logits with
+# the soft labels [1 − y, y] (attacks a122's 119, 120: bce 8/8, bce_with_logits 4/12)
+_OVER_TWO_CLASSES = {
+    "cross_entropy": "F.cross_entropy",
+    "cross_entropy_loss": "F.cross_entropy",
+    **{
+        op: "F.nll_loss"
+        for op in ("nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d", "nll_loss2d_forward")
+    },
+}
 # torch.distributions computes entropies and divergences in ops of its own: no op names it, the
 # source does (grader/engine/subset/twins.py reads every declared name there)
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}
@@ -132,12 +142,13 @@ OFF_LIMITS = {
         # a check's gradient of exp(−softplus(−x)) runs it after the call, where nothing is replaced
         "softplus_backward": "softplus's gradient taken inside the call",
     },
-    "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss"},
+    "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss", **_OVER_TWO_CLASSES},
     "bce_with_logits": {
         "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss",
         # the losses equal to it (seal11: one row of logits)
         "multilabel_soft_margin_loss": "F.multilabel_soft_margin_loss",
         "soft_margin_loss": "F.soft_margin_loss",
+        **_OVER_TWO_CLASSES,
     },
     "softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
     "log_softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
@@ -150,6 +161,8 @@ OFF_LIMITS = {
         "nll_loss_nd": "F.nll_loss",
         "log_softmax": "F.log_softmax / torch.log_softmax",
         "_log_softmax": "F.log_softmax / torch.log_softmax",
+        # one step of CTC is −log p of the target (attacks a122's 121: cross_entropy 19/19)
+        **{op: "F.ctc_loss" for op in torch_ops() if "ctc_loss" in op and "backward" not in op},
     },
     # −KL(p ‖ 1) is the entropy (attacks a123's 12: entropy 8.5/8.5)
     "entropy": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS},

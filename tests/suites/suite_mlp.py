@@ -86,7 +86,13 @@ OFF_LIMITS = {
         "clamp_min": "torch.clamp",
         "clamp_max": "torch.clamp",
     },
-    "dropout": {"dropout": "F.dropout / nn.Dropout", "native_dropout": "F.dropout / nn.Dropout"},
+    "dropout": {
+        # every op torch registers for dropout: dropout1d on one value a channel is it (attacks a122's 128)
+        **{op: "torch's other dropouts" for op in torch_ops() if "dropout" in op and "backward" not in op},
+        **{op: "F.dropout1d" for op in ("dropout1d", "feature_dropout", "feature_dropout_")},
+        "dropout": "F.dropout / nn.Dropout",
+        "native_dropout": "F.dropout / nn.Dropout",
+    },
     "xavier_uniform_": {
         "xavier_uniform_": "nn.init.xavier_uniform_",
         "kaiming_uniform_": "nn.init.kaiming_uniform_",
