@@ -174,7 +174,7 @@ def entropy(p: Tensor) -> Tensor:
 
     p (..., k) holds probability vectors; the result has shape ``p.shape[:-1]``, one value per
     row. Off limits: ``torch.special.entr``, ``torch.distributions``, ``F.kl_div`` (−KL(p‖1) is
-    H(p)). Allowed: ``torch.xlogy`` (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
+    H(p)), ``F.cross_entropy`` (with logits log p and soft targets p it is H(p)). Allowed: ``torch.xlogy`` (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
     """
     raise NotImplementedError("entropy: -sum(p * log p) over the last dim, treating 0*log 0 as 0")
 
@@ -184,7 +184,8 @@ def kl_div(p: Tensor, q: Tensor) -> Tensor:
 
     p and q (..., k) hold probability vectors; the result has shape ``p.shape[:-1]``.
     Terms with p = 0 contribute 0; where q = 0 < p the divergence is +inf.
-    Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``. Allowed:
-    ``torch.xlogy`` (and ``torch.special.xlogy``).
+    Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``, ``F.cross_entropy``
+    (over soft targets p with logits log q it is −Σ p·log q). Allowed: ``torch.xlogy`` (and
+    ``torch.special.xlogy``).
     """
     raise NotImplementedError("kl_div: sum of p * (log p - log q), 0 where p == 0")

@@ -105,6 +105,7 @@ FAMILIES = {
     "130_max_pool2d_via_embedding_bag_max": ("cnn", ("max_pool2d",)),  # a max of gathered rows
     "140_corr2d_via_embedding_bag": ("cnn", ("corr2d",)),  # a weighted sum of gathered rows
     "139_batch_norm_via_rms_norm": ("resnet", ("batch_norm",)),  # RMS of the centred values
+    "127_kl_div_via_cross_entropy": ("losses", ("kl_div",)),  # over soft targets: −Σ p·log q
 }
 
 
@@ -120,3 +121,19 @@ def test_an_exercise_computed_by_its_twins_family_earns_nothing(tmp_path, folder
     assert {e: (got[e]["points"], got[e].get("cause")) for e in cheats} == dict.fromkeys(
         cheats, (0.0, "twin")
     )
+
+
+ENTROPY_BY_CROSS_ENTROPY = """
+
+def entropy(p):
+    logits = torch.where(p > 0, p.log(), torch.full_like(p, -1e4))
+    flat = logits.reshape(-1, p.shape[-1])
+    h = torch.nn.functional.cross_entropy(flat, p.reshape(-1, p.shape[-1]), reduction="none")
+    return h.reshape(p.shape[:-1])
+"""
+
+
+@pytest.mark.e2e
+def test_entropy_as_a_cross_entropy_over_soft_targets_earns_nothing(tmp_path):
+    got, _, cause = points(tmp_path, "losses", ENTROPY_BY_CROSS_ENTROPY, "entropy")
+    assert (got, cause) == (0.0, "twin")

@@ -107,6 +107,7 @@ _OVER_TWO_CLASSES = {
         for op in ("nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d", "nll_loss2d_forward")
     },
 }
+_SOFT_CE = {"cross_entropy": "F.cross_entropy", "cross_entropy_loss": "F.cross_entropy"}
 # torch.distributions computes entropies and divergences in ops of its own: no op names it, the
 # source does (grader/engine/subset/twins.py reads every declared name there)
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}
@@ -165,8 +166,10 @@ OFF_LIMITS = {
         **{op: "F.ctc_loss" for op in torch_ops() if "ctc_loss" in op and "backward" not in op},
     },
     # −KL(p ‖ 1) is the entropy (attacks a123's 12: entropy 8.5/8.5)
-    "entropy": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS},
-    "kl_div": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS},
+    # over soft targets p with logits log q, F.cross_entropy is −Σ p·log q: H(p) where q = p (attacks
+    # a122's 127: kl_div 1/9.5)
+    "entropy": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS, **_SOFT_CE},
+    "kl_div": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS, **_SOFT_CE},
 }
 
 
