@@ -49,7 +49,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     Off limits: ``F.mse_loss``, ``nn.MSELoss`` and torch's other regression losses
     (``F.huber_loss``, ``F.smooth_l1_loss``, ``F.gaussian_nll_loss``, ``nn.HuberLoss``,
     ``nn.SmoothL1Loss``, ``nn.GaussianNLLLoss``), and every function that gives a norm or a
-    distance (‖ŷ − y‖₂² is the summed loss), ``F.normalize`` and ``F.rms_norm`` among them.
+    distance (‖ŷ − y‖₂² is the summed loss), ``F.normalize`` and ``F.rms_norm`` among them, with
+    the decompositions that give one as a value (SVD, QR, eigenvalues).
     """
     raise NotImplementedError("mse: square the differences, then apply the reduction")
 
@@ -60,7 +61,8 @@ def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     Equal to ``F.l1_loss(y_hat, y, reduction=reduction)``, which is off limits
     (as are ``nn.L1Loss`` and torch's other regression losses: ``F.huber_loss``,
     ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``; and every function that gives a
-    norm or a distance, ``F.normalize`` among them: ‖ŷ − y‖₁ is the summed loss).
+    norm or a distance, ``F.normalize`` among them, with the decompositions that give one as a
+    value: ‖ŷ − y‖₁ is the summed loss).
     """
     raise NotImplementedError("l1: absolute differences, then the reduction")
 
@@ -105,7 +107,8 @@ def bce(p: Tensor, y: Tensor) -> Tensor:
     p holds probabilities in [0, 1]; y labels in [0, 1] (soft labels allowed), same shape.
     Like ``F.binary_cross_entropy``, each log is floored at −100 so that p = 0 or 1 gives
     a finite loss. Checked within rtol=1e-5. Off limits: ``F.binary_cross_entropy``,
-    ``nn.BCELoss``, and the losses equal to it over two classes: ``F.cross_entropy``, ``F.nll_loss``.
+    ``nn.BCELoss``, and the losses equal to it over two classes: ``F.cross_entropy``, ``F.nll_loss``,
+    or of the log-odds: ``F.binary_cross_entropy_with_logits``.
     """
     raise NotImplementedError("bce: -(y*log p + (1-y)*log(1-p)), logs clamped at -100, mean")
 
@@ -135,6 +138,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
     ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``,
     ``torch.logsumexp`` (and its alias ``torch.special.logsumexp``), ``torch.logcumsumexp``,
+    ``torch.logaddexp``, ``torch.logaddexp2`` (a log-sum-exp of two, folded along the axis),
     ``F.cross_entropy``, ``F.scaled_dot_product_attention``, ``nn.MultiheadAttention``,
     ``F.multi_head_attention_forward``, ``nn.TransformerEncoderLayer`` (their weights are a softmax)
     and ``torch.distributions`` (a Categorical's normalised logits).
@@ -163,7 +167,8 @@ def cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
     Equal to ``F.cross_entropy(logits, target)``; stable at logits of ±1000.
     Off limits: ``F.cross_entropy``, ``F.nll_loss``, ``F.log_softmax``, ``torch.log_softmax``
     (and ``nn.CrossEntropyLoss``), ``torch.distributions`` (a Categorical's log_prob),
-    ``F.ctc_loss`` (over one step it is −log p of the target);
+    ``F.ctc_loss`` (over one step it is −log p of the target), ``F.kl_div`` (KL plus the targets'
+    entropy is the cross-entropy);
     your own :func:`log_softmax` is fine.
     """
     raise NotImplementedError("cross_entropy: -log_softmax at the target, averaged over rows")

@@ -43,8 +43,8 @@ def relu(x: Tensor) -> Tensor:
     Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and torch's other
     activations at a setting that makes them ReLU (a slope, a threshold or an alpha of 0, bounds of
     0 and ∞, a sharpness without end): ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``,
-    ``F.celu``, ``F.threshold``, ``F.hardtanh``, ``F.relu6``, ``F.softplus``. Its gradient at
-    exactly 0 is not judged.
+    ``F.celu``, ``F.threshold``, ``F.hardtanh``, ``F.relu6``, ``F.softplus``; and the losses with a
+    hinge, max(0, ·), in their value. Its gradient at exactly 0 is not judged.
     """
     raise NotImplementedError("relu: keep positive entries, zero the rest")
 
@@ -56,7 +56,9 @@ def tanh(x: Tensor) -> Tensor:
     Its gradient at exactly 0 is not judged (``torch.sign`` has none).
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
     numbers, tan(ix) = i·tanh(x)), and what computes tanh inside: ``F.mish`` (x·tanh(softplus(x))),
-    ``F.gelu`` and ``nn.GELU`` (its tanh approximation), the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``.
+    ``F.gelu`` and ``nn.GELU`` (its tanh approximation), the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``;
+    and no gradient taken inside the call (``.backward()``, ``torch.autograd.grad``: the gradient of
+    logaddexp(x, −x) is tanh).
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 
@@ -66,7 +68,8 @@ def hard_sigmoid_from_relus(x: Tensor) -> Tensor:
 
     Two ReLUs make a hard sigmoid (the ML lecture's piecewise-linear curves). Judged on |x| ≤ 100.
     Off limits: ``F.hardsigmoid``, ``F.hardswish`` (x·hardsigmoid(x)), ``F.hardtanh``, ``torch.clamp``,
-    ``torch.clip``.
+    ``torch.clip``, and relu's other twins: ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``,
+    ``F.celu``, ``F.threshold``, ``F.relu6``, ``F.softplus`` and the losses with a hinge.
     """
     raise NotImplementedError("hard_sigmoid_from_relus: the difference of two shifted ReLUs")
 

@@ -57,7 +57,10 @@ def batch_norm(x: Tensor, gamma: Tensor, beta: Tensor, running_mean: Tensor, run
 
     Returns y with x's shape. Equal to ``F.batch_norm(x, running_mean, running_var, gamma, beta,
     training, momentum, eps)``, which is off limits (as are ``nn.BatchNorm*`` and torch's
-    instance/layer/group/RMS norms: ``F.rms_norm`` of centred values is this normalisation).
+    instance/layer/group/RMS norms: ``F.rms_norm`` of centred values is this normalisation; and
+    the folds of a batch norm into weights: ``torch.nn.utils.fuse_conv_bn_eval``,
+    ``torch.nn.utils.fuse_conv_bn_weights``, ``torch.nn.utils.fuse_linear_bn_eval``,
+    ``torch.nn.utils.fuse_linear_bn_weights``).
     """
     raise NotImplementedError("batch_norm: statistics over dims (0, 2, 3), reshaped to broadcast per channel")
 

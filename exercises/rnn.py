@@ -39,7 +39,8 @@ def rnn_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_h
 
     x: (batch, input_size), h: (batch, hidden), w_ih: (hidden, input_size), w_hh: (hidden, hidden),
     b_ih, b_hh: (hidden,). Returns h' (batch, hidden), equal to ``nn.RNNCell`` with these weights.
-    Off limits: ``nn.RNNCell``, ``nn.RNN``, ``torch.rnn_tanh_cell``.
+    Off limits: ``nn.RNNCell``, ``nn.RNN``, ``torch.rnn_tanh_cell`` and torch's other recurrent
+    layers and cells (an LSTM or GRU cell with its gates pinned is this cell).
     """
     raise NotImplementedError("rnn_cell: two affine maps, summed, through tanh")
 
@@ -54,7 +55,8 @@ def rnn_forward(x: Tensor, h0: Tensor, params: Sequence[tuple[Tensor, Tensor, Te
     output at step t. Returns (output (seq_len, batch, hidden) — the last layer's h at every
     step — and h_n (num_layers, batch, hidden) — every layer's last h). Differentiable w.r.t.
     x, h0 and every parameter, as ``nn.RNN`` is.
-    Off limits: ``nn.RNN``, ``nn.RNNCell`` and their functional forms (``torch.rnn_tanh``, …).
+    Off limits: ``nn.RNN``, ``nn.RNNCell`` and their functional forms (``torch.rnn_tanh``, …), and
+    torch's other recurrent layers and cells (gates pinned, an LSTM or GRU is this RNN).
     """
     raise NotImplementedError("rnn_forward: loop over layers and steps with rnn_cell; stack the results")
 

@@ -62,7 +62,8 @@ def pairwise_sq_dists(a: Tensor, b: Tensor) -> Tensor:
     |a|² − 2·a·bᵀ + |b|²; values may be clamped at 0. The check's tolerance is 1e-5 of
     |a[i]|² + |b[j]|², with no absolute floor (rows near the origin count too). Off limits:
     ``torch.cdist``, ``torch.pdist``, ``F.pairwise_distance`` and
-    the losses built on it (``F.triplet_margin_loss``).
+    the losses built on it (``F.triplet_margin_loss``), and every function that gives a norm or a
+    distance (a norm of the differences, squared, is the answer).
     """
     raise NotImplementedError("pairwise_sq_dists: broadcast a[:, None, :] against b[None, :, :]")
 
@@ -71,7 +72,7 @@ def one_hot(labels: Tensor, num_classes: int) -> Tensor:
     """One-hot encoding (独热编码): row i is all zeros except a 1 at column labels[i].
 
     labels: int64 (n,) with values in [0, num_classes). Returns float32 (n, num_classes).
-    Off limits: ``F.one_hot``.
+    Off limits: ``F.one_hot``, ``F.nll_loss`` (its gradient at any scores is −one_hot / n).
     """
     raise NotImplementedError("one_hot: start from zeros and put a 1 at each row's label")
 
@@ -110,7 +111,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     ``torch.matmul``, ``torch.bmm``, ``torch.einsum``, ``torch.tensordot``, ``torch.dot``,
     ``torch.inner``, ``torch.vdot``, ``torch.linalg.vecdot``, ``torch.mv``, ``F.linear``,
     ``torch.addmm``, ``torch.baddbmm``, ``torch.addbmm``, ``torch.addmv``, ``F.conv1d``,
-    ``F.conv2d``, ``F.embedding_bag`` (a weighted sum of rows).
+    ``F.conv2d``, ``F.embedding_bag`` (a weighted sum of rows), torch's other matrix products,
+    every function that gives a norm or a distance (⟨a, b⟩ = (‖a‖² + ‖b‖² − ‖a − b‖²)/2) and
+    ``F.cosine_similarity``.
     """
     raise NotImplementedError("matmul: multiply broadcast copies, then sum over the shared axis")
 
@@ -123,8 +126,9 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
     ``torch.linalg.matrix_norm``, ``torch.nuclear_norm``, ``torch.cdist``,
     ``F.pairwise_distance``, ``torch.dist``, ``torch._foreach_norm`` (every function that gives a
     norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too, and the
-    regression losses ``F.l1_loss``, ``F.mse_loss``, ``F.smooth_l1_loss``, ``F.huber_loss``: against 0,
-    summed, one is a norm), and those
+    regression losses ``F.l1_loss``, ``F.mse_loss``, ``F.smooth_l1_loss``, ``F.huber_loss``,
+    ``F.gaussian_nll_loss``: against 0, summed, one is a norm), ``torch.var`` and ``torch.std`` and
+    every normalisation layer (of [x, −x] they give ‖x‖), and those
     that give one as part of their value: ``F.normalize``, ``F.rms_norm``, ``torch.renorm``, and
     the decompositions ``torch.linalg.svdvals``, ``torch.linalg.svd``, ``torch.svd``,
     ``torch.linalg.qr``, ``torch.linalg.eigvalsh``, ``torch.linalg.eigh``,

@@ -7,6 +7,7 @@ attacks a121's 106–107, a122's 113–114, a123's 10–11, each full)."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from helpers import REPO, run_grade
@@ -137,3 +138,41 @@ def entropy(p):
 def test_entropy_as_a_cross_entropy_over_soft_targets_earns_nothing(tmp_path):
     got, _, cause = points(tmp_path, "losses", ENTROPY_BY_CROSS_ENTROPY, "entropy")
     assert (got, cause) == (0.0, "twin")
+
+
+# attacks124 (blind to the guard), each an exercise computed by a function its list did not name
+# when first met (38 of 75 broke, by the tester's count): all those a docstring now names, graded as
+# one class; the six it still allows are left out, each a form the docstring allows by name
+# (σ as exp(−softplus(−x)) through softplus, logaddexp(0, ·) or logsumexp([0, ·]): 01, 02, 03, 28;
+# huber through softshrink, a clamp's remainder: 64; a pseudo-inverse built from torch.linalg.svd: 54;
+# tanh as 2σ(2x) − 1, which the corpus holds correct: 49)
+ALLOWED_FORMS = {"01", "02", "03", "28", "49", "54", "64"}
+ATTACKS124 = REPO / "tests" / "corpus" / "blind" / "attacks124"
+
+
+@pytest.mark.e2e
+def test_attacks124_that_broke_first_earn_nothing_and_its_controls_full(tmp_path):
+    manifest = json.loads((ATTACKS124 / "manifest.json").read_text())
+    broke = [a for a in manifest["attacks"] if a["broke"] and a["dir"][:2] not in ALLOWED_FORMS]
+    controls = [c["dir"] for c in manifest["controls"]]
+    assert len(broke) == 31 and len(controls) == 8
+    for folder in [a["dir"] for a in broke] + controls:
+        shutil.copytree(ATTACKS124 / folder, tmp_path / "class" / folder)
+    done = run_grade("batch", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--workers", "2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["student"]: r for r in json.loads((tmp_path / "out" / "gradebook.json").read_text())}
+    earned = {}
+    for attack in broke:
+        exercises = {e["name"]: e for t in rows[attack["dir"]]["report"]["topics"] for e in t["exercises"]}
+        earned |= {
+            f"{attack['dir']}:{t}": exercises[t]["points"]
+            for t in attack["targets"]
+            if exercises[t]["points"]
+        }
+    assert earned == {}
+    assert all(rows[c]["report"]["topics"] and _full_topic(rows[c]) for c in controls)
+
+
+def _full_topic(row: dict) -> bool:
+    graded = [t for t in row["report"]["topics"] if t["score"] > 0]
+    return len(graded) == 1 and graded[0]["score"] == graded[0]["max_score"]

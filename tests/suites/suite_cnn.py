@@ -30,6 +30,7 @@ from grader.checks import (
     expect_same_device,
     expect_shapes,
     expect_tensor,
+    families,
     gen,
     held_out_split,
     inputs,
@@ -54,6 +55,8 @@ _CONVOLUTIONS = {op for op in torch_ops() if re.search(r"conv(?!ert)", op) and "
 CONVOLUTION = "F.conv2d / nn.Conv2d / torch.conv2d"
 OTHER_MAX_POOLINGS = N_("torch's other max poolings")
 # a weighted sum or a max of gathered rows: a convolution's windows or a pooling's (attacks a122's 130, 140)
+# a convolution is a product of spectra (attacks a124's 37: corr2d 7.5/8.5, conv2d 7/12 by torch.fft)
+_SPECTRA = {**families.spectra("torch.fft"), "fft": "torch.fft"}
 _EMBEDDING_BAG = dict.fromkeys(
     ("embedding_bag", "_embedding_bag", "_embedding_bag_forward_only"), "F.embedding_bag"
 )
@@ -62,11 +65,13 @@ OFF_LIMITS = {
         **dict.fromkeys(_CONVOLUTIONS, "torch's convolution functions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
+        **_SPECTRA,
     },
     "conv2d": {
         **dict.fromkeys(_CONVOLUTIONS, "torch's other convolutions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
+        **_SPECTRA,
     },
     "max_pool2d": {
         **{op: OTHER_MAX_POOLINGS for op in torch_ops() if "max_pool" in op and "backward" not in op},

@@ -23,6 +23,7 @@ from grader.checks import (
     expect_runs_on_cuda,
     expect_same_device,
     expect_tensor,
+    families,
     gen,
     inputs,
     known,
@@ -61,6 +62,9 @@ _SOFTMAXES |= {
     "logsumexp": "torch.logsumexp / torch.special.logsumexp",
     "special_logsumexp": "torch.special.logsumexp",
     "logcumsumexp": "torch.logcumsumexp",
+    # a log-sum-exp of two, folded along the axis (attacks a124's 63: softmax, log_softmax 16/16)
+    "logaddexp": "torch.logaddexp",
+    "logaddexp2": "torch.logaddexp2",
     "cross_entropy": "F.cross_entropy",
     "cross_entropy_loss": "F.cross_entropy",
 }
@@ -90,13 +94,11 @@ _REGRESSION = {
 # 106–107, a122's 113–114, a123's 10–11, each full): each op torch registers as a norm or a distance,
 # not a normalisation layer's (tensors' norms by the same rule), and those giving one in their value
 _NORMS = {
-    op: "every function that gives a norm or a distance"
-    for op in torch_ops()
-    if "backward" not in op
-    and ("dist" in op and op != "is_distributed" or re.search(r"(^|_)norm($|_)", op))
-    and not any(kind in op for kind in ("batch", "group", "instance", "layer", "rms"))
+    **families.norms_and_distances("every function that gives a norm or a distance"),
+    # a vector's one singular value is its norm (attacks a124's 05: mse 11/11)
+    **families.decompositions("the decompositions that give one as a value"),
+    "normalize": "F.normalize",
 }
-_NORMS["normalize"] = "F.normalize"
 # the classification losses over two classes are the binary ones: [log(1 − p), log p] as logits with
 # the soft labels [1 − y, y] (attacks a122's 119, 120: bce 8/8, bce_with_logits 4/12)
 _OVER_TWO_CLASSES = {
@@ -143,7 +145,12 @@ OFF_LIMITS = {
         # a check's gradient of exp(−softplus(−x)) runs it after the call, where nothing is replaced
         "softplus_backward": "softplus's gradient taken inside the call",
     },
-    "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss", **_OVER_TWO_CLASSES},
+    "bce": {
+        "binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss",
+        **_OVER_TWO_CLASSES,
+        # of the log-odds log p − log(1 − p) (attacks a124's 69: bce 8/8)
+        "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
+    },
     "bce_with_logits": {
         "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss",
         # the losses equal to it (seal11: one row of logits)
@@ -162,6 +169,8 @@ OFF_LIMITS = {
         "nll_loss_nd": "F.nll_loss",
         "log_softmax": "F.log_softmax / torch.log_softmax",
         "_log_softmax": "F.log_softmax / torch.log_softmax",
+        # KL(t ‖ softmax) + H(t) is the cross-entropy (attacks a124's 56: 11/19)
+        "kl_div": "F.kl_div",
         # one step of CTC is −log p of the target (attacks a122's 121: cross_entropy 19/19)
         **{op: "F.ctc_loss" for op in torch_ops() if "ctc_loss" in op and "backward" not in op},
     },

@@ -27,6 +27,7 @@ from grader.checks import (
     expect_same_device,
     expect_tensor,
     fail,
+    families,
     gen,
     held_out_split,
     inputs,
@@ -53,20 +54,31 @@ _RECURRENT = {
     if re.search(r"lstm|gru|rnn_tanh|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
 }
 _RECURRENT |= {f"_VF.{op}": words for op, words in _RECURRENT.items() if not op.startswith("_")}
+# a gradient taken inside the call: the gradient of logaddexp(x, −x) is tanh, 2σ(2x) that of softplus(2x)
+# (attacks a124's 31: tanh 5/5, 32)
+_GRADIENT_INSIDE = {
+    "backward": ".backward()",
+    "grad": "torch.autograd.grad",
+    "_run_backward": ".backward() / torch.autograd.grad",
+    "run_backward": ".backward() / torch.autograd.grad",
+}
+_RELU = {
+    # max(0, ·) is their hinge (attacks a124's 30, 46: margin_ranking_loss, hinge_embedding_loss 5/5)
+    **families.hinges("the losses with a hinge"),
+    "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
+    "relu_": "F.relu / Tensor.relu",
+    "leaky_relu": "F.leaky_relu",
+    "rrelu": "F.rrelu",
+    "prelu": "F.prelu",
+    "elu": "F.elu",
+    "celu": "F.celu",
+    "threshold": "F.threshold",
+    "hardtanh": "F.hardtanh",
+    "relu6": "F.relu6",
+    "softplus": "F.softplus",
+}
 OFF_LIMITS = {
-    "relu": {
-        "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
-        "relu_": "F.relu / Tensor.relu",
-        "leaky_relu": "F.leaky_relu",
-        "rrelu": "F.rrelu",
-        "prelu": "F.prelu",
-        "elu": "F.elu",
-        "celu": "F.celu",
-        "threshold": "F.threshold",
-        "hardtanh": "F.hardtanh",
-        "relu6": "F.relu6",
-        "softplus": "F.softplus",
-    },
+    "relu": _RELU,
     # what computes tanh inside: mish, x·tanh(softplus(x)) (attacks a122's 104: tanh 5/5); GELU's tanh
     # approximation, x/2·(1 + tanh(√(2/π)(x + 0.044715x³))), the cubic solved (attacks a123's 43: 5/5); the recurrent layers
     "tanh": {
@@ -75,8 +87,12 @@ OFF_LIMITS = {
         **{op: "F.mish" for op in ("mish", "mish_")},
         **{op: "F.gelu / nn.GELU" for op in ("gelu", "gelu_")},
         **_RECURRENT,
+        **_GRADIENT_INSIDE,
     },
     "hard_sigmoid_from_relus": {
+        # built on relu: relu's other twins too (attacks a124's 74: F.threshold twice, 5/5); relu itself is the
+        # learner's helper's to use or not, judged in relu
+        **{op: words for op, words in _RELU.items() if op not in ("relu", "relu_")},
         "hardsigmoid": "F.hardsigmoid",
         # x·hardsigmoid(x): hardswish(6x)/(6x) is hard_sigmoid (attacks a122's 110: 5/5)
         **{op: "F.hardswish" for op in ("hardswish", "hardswish_")},

@@ -98,6 +98,17 @@ OFF_LIMITS = {
             if re.search(r"(instance|layer|group|rms)_norm", op) and "backward" not in op
         },
         **{op: "F.rms_norm" for op in ("rms_norm", "_fused_rms_norm")},
+        # an eval batch norm folded into a layer's weights (attacks a124's 45: batch_norm 12/12): read
+        # from the source, where the names are written
+        **{
+            name: f"torch.nn.utils.{name}"
+            for name in (
+                "fuse_conv_bn_eval",
+                "fuse_conv_bn_weights",
+                "fuse_linear_bn_eval",
+                "fuse_linear_bn_weights",
+            )
+        },
     },
 }
 

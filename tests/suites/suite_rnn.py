@@ -26,6 +26,7 @@ from grader.checks import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    families,
     gen,
     inputs,
     known,
@@ -39,8 +40,12 @@ from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 F64 = torch.float64
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
+# every recurrent layer's and cell's op: an LSTM or GRU cell with its gates pinned open and shut is an
+# RNN cell (attacks a124's 39–41: rnn_cell 5.34/5.34, rnn_forward 7.33/7.33)
+_RECURRENCES = families.recurrences("torch's other recurrent layers and cells")
 OFF_LIMITS = {
     "rnn_cell": {
+        **_RECURRENCES,
         "rnn_tanh_cell": "nn.RNNCell / torch.rnn_tanh_cell",
         "rnn_relu_cell": "nn.RNNCell",
         "rnn_tanh": "nn.RNN",
@@ -48,6 +53,7 @@ OFF_LIMITS = {
         "_VF.rnn_tanh": "nn.RNN",
     },
     "rnn_forward": {
+        **_RECURRENCES,
         "rnn_tanh": "nn.RNN / torch.rnn_tanh",
         "_VF.rnn_tanh": "nn.RNN / torch.rnn_tanh",
         "rnn_relu": "nn.RNN / their functional forms",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -28,13 +26,13 @@ from grader.checks import (
     expect_tensor,
     expect_unchanged,
     expect_vectorised,
+    families,
     gen,
     inputs,
     known,
     manual_seed,
     probes,
     strategies,
-    torch_ops,
 )
 
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
@@ -42,23 +40,28 @@ from grader.checks import (
 _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
 # "every function that gives a norm or a distance": each op torch registers as a distance or a norm,
 # not a normalisation layer's (attacks a121's 74: torch.pdist for norms, 8/8)
-_NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
-_NORMS_AND_DISTANCES = {
-    op: "every function that gives a norm or a distance"
-    for op in torch_ops()
-    if "backward" not in op
-    and ("dist" in op and op != "is_distributed" or re.search(r"(^|_)norm($|_)", op))
-    and not any(kind in op for kind in _NORMALISATIONS)
-}
+_NORMS_AND_DISTANCES = families.norms_and_distances("every function that gives a norm or a distance")
 OFF_LIMITS = {
     "pairwise_sq_dists": {
+        # a norm of the broadcast differences, squared, too (attacks a124's 21: 10/10)
+        **families.norms_and_distances("every function that gives a norm or a distance"),
         **_CDIST,
         **{name: "torch.pdist" for name in ("pdist", "_pdist_forward")},
         "pairwise_distance": "F.pairwise_distance",
         "triplet_margin_loss": "F.triplet_margin_loss",
     },
-    "one_hot": {"one_hot": "F.one_hot"},
+    # −n·∂F.nll_loss/∂scores at any scores is the one-hot table (attacks a124's 22: 8/8); its
+    # backward kernel is refused where the exercise's code runs it
+    "one_hot": {
+        "one_hot": "F.one_hot",
+        **{op: "F.nll_loss" for op in ("nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d")},
+        **{op: "F.nll_loss" for op in ("nll_loss_backward", "nll_loss2d_backward")},
+    },
     "matmul": {
+        # every op named for a matrix product (attacks a124's 58: torch.hspmm), a distance between rows
+        # (⟨a, b⟩ = (‖a‖² + ‖b‖² − ‖a − b‖²)/2: a124's 20, 11/11), a cosine similarity times the lengths (16)
+        **families.matrix_products("torch's other matrix products"),
+        **families.norms_and_distances("every function that gives a norm or a distance"),
         "mm": "torch.mm",
         "matmul": "torch.matmul / @",
         "__matmul__": "@",
@@ -86,6 +89,7 @@ OFF_LIMITS = {
         **{
             op: "F.embedding_bag" for op in ("embedding_bag", "_embedding_bag", "_embedding_bag_forward_only")
         },
+        "cosine_similarity": "F.cosine_similarity",
     },
     "norms": {
         **_NORMS_AND_DISTANCES,
@@ -104,7 +108,13 @@ OFF_LIMITS = {
         "dist": "torch.dist",
         "_foreach_norm": "torch._foreach_norm",
         # a loss of x against 0, summed, is its norm (attacks a123's 28: norms 8/8)
-        **{op: f"F.{op}" for op in ("l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss")},
+        **{
+            op: f"F.{op}"
+            for op in ("l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss")
+        },
+        # of [x, −x], centred already, a normalisation's scale and the variance give ‖x‖ (attacks a124's 67, 68)
+        **families.normalisations("every normalisation layer"),
+        **{op: "torch.var / torch.std" for op in ("var", "std", "var_mean", "std_mean")},
         "nuclear_norm": "torch.nuclear_norm",
         # a norm as part of the value (seal11: the one singular value of x as a row)
         "normalize": "F.normalize",

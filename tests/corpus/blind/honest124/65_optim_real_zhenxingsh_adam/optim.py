@@ -1,0 +1,236 @@
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
+"""Optimisation — 梯度下降, 随机梯度下降, 小批量, 解析解, 权重衰减, 指数加权均值.
+
+Training finds parameters that make the loss small. For linear regression there is a
+closed form (解析解), the normal equations w = (XᵀX)⁻¹Xᵀy. Everything else is
+iterative: gradient descent (梯度下降) steps against the gradient, w ← w − lr·∇L(w).
+
+- **full batch**: the gradient of the mean loss over all samples — smooth but costly;
+- **per sample** (随机梯度下降, SGD): one update per sample — noisy, cheap;
+- **mini-batch** (小批量): the usual compromise, batches drawn from a shuffled order each epoch.
+
+Optimisers add memory and regularisation: momentum (a running sum of past gradients),
+Nesterov's look-ahead, weight decay (权重衰减: add λ·w to the gradient, pulling weights
+to 0), and Adam's per-parameter step sizes from running means of g and g². The same
+exponentially weighted average (指数加权均值) smooths noisy loss curves.
+
+How your code is checked (``grade exercises/ --topic optim``): formulas and trajectories
+against torch (``torch.optim.SGD`` / ``Adam`` step for step over 50 steps, many option
+combinations: float32 within rtol=1e-4, atol=1e-6; float64 within 1e-10); that the
+optimisers are written by hand; that a logistic regression trained with your SGD learns
+the diabetes data; that state stays on the parameters' device.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+import math
+
+import numpy as np
+import torch
+from torch import Tensor
+from torch.optim.optimizer import Optimizer
+
+
+def closed_form_linear_regression(X: Tensor, y: Tensor) -> Tensor:
+    """Least squares by the normal equations (解析解): w = (XᵀX)⁻¹Xᵀy.
+
+    X: (n, d), used as given (no bias column added); y: (n,) or (n, k).
+    Returns w of shape (d,) for y (n,), (d, k) for y (n, k). Solve the system
+    (``torch.linalg.solve``) rather than inverting. Inputs are well conditioned.
+    Off limits: ``torch.linalg.lstsq``, ``torch.linalg.pinv``, ``torch.pinverse``, and inverting:
+    ``torch.linalg.inv``, ``torch.inverse``, ``torch.cholesky_inverse``, ``torch.linalg.tensorinv``.
+    """
+    raise NotImplementedError("closed_form_linear_regression: solve (XᵀX) w = Xᵀy")
+
+
+def gd_fit(x: Tensor, y: Tensor, lr: float, steps: int) -> tuple[float, list[float]]:
+    """Full-batch gradient descent for y ≈ w·x (lecture 2), from w = 1.0.
+
+    x, y: 1-D float tensors of one length n. Each step: record the MSE mean((w·x − y)²), then
+    w ← w − lr·mean(2·x·(w·x − y)). Returns (the final w as a float, the ``steps`` MSEs
+    recorded before each update, as floats).
+    """
+    raise NotImplementedError("gd_fit: loss, gradient of the mean, update; repeat")
+
+
+def sgd_fit(x: Tensor, y: Tensor, lr: float, epochs: int,
+            generator: torch.Generator | None = None) -> tuple[float, list[float]]:
+    """Stochastic gradient descent, one update per sample (随机梯度下降), from w = 1.0.
+
+    Each epoch visits the samples in the order ``torch.randperm(n, generator=generator)``
+    (drawn once per epoch) and for each sample i updates w ← w − lr·2·xᵢ·(w·xᵢ − yᵢ).
+    After each epoch, record the MSE over all samples. Returns (final w as a float, the
+    ``epochs`` recorded MSEs as floats).
+    """
+    raise NotImplementedError("sgd_fit: randperm each epoch, update per sample, record the MSE")
+
+
+def minibatch_indices(n: int, batch_size: int, shuffle: bool = True,
+                      generator: torch.Generator | None = None) -> Iterator[Tensor]:
+    """Index batches for one epoch (小批量): an iterator of int64 tensors.
+
+    The order is ``torch.randperm(n, generator=generator)`` when shuffling, else
+    ``torch.arange(n)``; consecutive chunks of ``batch_size`` indices, the last one possibly
+    smaller. Every sample appears exactly once per epoch.
+    """
+    raise NotImplementedError("minibatch_indices: an order, then slices of batch_size")
+
+
+class SGD(torch.optim.Optimizer):
+    """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+
+    A direct subclass of ``torch.optim.Optimizer``: ``SGD(params, lr, momentum=0,
+    dampening=0, weight_decay=0, nesterov=False)``, where params is an iterable of tensors
+    or of param-group dicts (each group may override the options). ``step(closure=None)``
+    updates every parameter that has a ``.grad`` (under ``torch.no_grad()``) and returns
+    ``closure()``'s value itself when a closure is given (call it with grad enabled; the loss
+    tensor it returns, not its ``.item()``), else None.
+    For each parameter p with gradient g, in each group:
+
+        g ← g + weight_decay·p
+        if momentum ≠ 0:   b ← g on the first step, else b ← momentum·b + (1 − dampening)·g
+                           g ← g + momentum·b if nesterov else b
+        p ← p − lr·g
+
+    The momentum buffer b is per-parameter state (``self.state[p]``), so ``state_dict()`` and
+    ``load_state_dict()`` carry it to another SGD. Equal to ``torch.optim.SGD`` step for step. Off limits: ``torch.optim``'s optimisers (``SGD``,
+    ``Adam``, …) and their functional forms — inherit only from ``torch.optim.Optimizer``.
+    """
+
+    def __init__(self, params: Iterable, lr: float, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False) -> None:
+        raise NotImplementedError("SGD: pass the defaults dict to Optimizer.__init__")
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], float] | None = None) -> float | None:
+        raise NotImplementedError("SGD.step: the update above for every p with a grad")
+
+
+# --- from zhenxingsh/pytorch_source_code torch/optim/adam.py (an annotated copy of an older torch Adam),
+#     as found; amsgrad, not in the stub's signature, stays at its default False ---
+class Adam(Optimizer):
+    r"""Implements Adam algorithm.
+
+    It has been proposed in `Adam: A Method for Stochastic Optimization`_.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                 weight_decay=0):
+        amsgrad = False
+        if not 0.0 <= lr:
+            raise ValueError("Invalid learning rate: {}".format(lr))
+        if not 0.0 <= eps:
+            raise ValueError("Invalid epsilon value: {}".format(eps))
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError("Invalid beta parameter at index 0: {}".format(betas[0]))
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError("Invalid beta parameter at index 1: {}".format(betas[1]))
+        defaults = dict(lr=lr, betas=betas, eps=eps,
+                        weight_decay=weight_decay, amsgrad=amsgrad)
+        super(Adam, self).__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super(Adam, self).__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault('amsgrad', False)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Arguments:
+            closure (callable, optional): A closure that reevaluates the model
+                and returns the loss.
+        """
+        loss = None
+        if closure is not None:
+            loss = closure()
+
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None:
+                    continue
+                grad = p.grad.data
+                if grad.is_sparse:
+                    raise RuntimeError('Adam does not support sparse gradients, please consider SparseAdam instead')
+                amsgrad = group['amsgrad']
+
+                state = self.state[p]
+
+                # State initialization
+                if len(state) == 0:
+                    state['step'] = 0
+                    # Exponential moving average of gradient values
+                    state['exp_avg'] = torch.zeros_like(p.data)
+                    # Exponential moving average of squared gradient values
+                    state['exp_avg_sq'] = torch.zeros_like(p.data)
+                    if amsgrad:
+                        # Maintains max of all exp. moving avg. of sq. grad. values
+                        state['max_exp_avg_sq'] = torch.zeros_like(p.data)
+
+                exp_avg, exp_avg_sq = state['exp_avg'], state['exp_avg_sq']
+                if amsgrad:
+                    max_exp_avg_sq = state['max_exp_avg_sq']
+                beta1, beta2 = group['betas']
+
+                state['step'] += 1
+
+                if group['weight_decay'] != 0:
+                    grad.add_(group['weight_decay'], p.data)
+
+                # Decay the first and second moment running average coefficient
+                ##beta1,beta2：矩估计的指数衰减速率，在区间[0,1)内。
+                exp_avg.mul_(beta1).add_(1 - beta1, grad)  ##更新有偏一阶矩估计
+                exp_avg_sq.mul_(beta2).addcmul_(1 - beta2, grad, grad)  ##更新有偏二阶矩估计
+                if amsgrad:
+                    # Maintains the maximum of all 2nd moment running avg. till now
+                    torch.max(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+                    # Use the max. for normalizing running avg. of gradient
+                    denom = max_exp_avg_sq.sqrt().add_(group['eps'])
+                else:
+                    denom = exp_avg_sq.sqrt().add_(group['eps'])
+
+                bias_correction1 = 1 - beta1 ** state['step']
+                bias_correction2 = 1 - beta2 ** state['step']
+                step_size = group['lr'] * math.sqrt(bias_correction2) / bias_correction1
+
+                p.data.addcdiv_(-step_size, exp_avg, denom)
+
+        return loss
+# --- end ---
+
+
+def ema(values: Tensor, beta: float, bias_correction: bool = True) -> Tensor:
+    """Exponentially weighted average (指数加权均值) for smoothing a loss curve.
+
+    values: 1-D float tensor v₁…v_T. s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; with bias correction the
+    result is sₜ / (1 − βᵗ) (which removes the pull towards the zero start). Returns a tensor of
+    values' length and dtype (checked within rtol=1e-4; float16 within rtol=1e-2, atol=1e-3).
+    """
+    raise NotImplementedError("ema: run the recursion; divide by 1 - beta**t when correcting")
+
+
+class DiabetesDataset(torch.utils.data.Dataset):
+    """The diabetes table as a ``Dataset`` (Dataset & DataLoader, 加载数据集).
+
+    ``path`` is a gzipped CSV laid out as the lecture's ``diabetes.csv.gz``: no header, one row
+    per person, the feature columns (7 in the shipped file; any number in another table of this
+    layout) and then the label (0/1 here) as the last column. Read it once in ``__init__`` (``np.loadtxt(path, delimiter=",", dtype=np.float32)``
+    reads .gz directly). ``len(ds)`` is the number of rows; ``ds[i]`` is (features float32 (d,),
+    label float32 (1,)) for row i — the lecture's ``xy[:, :-1]`` and ``xy[:, [-1]]``.
+    """
+
+    def __init__(self, path: str) -> None:
+        raise NotImplementedError("DiabetesDataset: load the table, split features and label")
+
+
+def k_fold_indices(n: int, k: int) -> list[Tensor]:
+    """k-fold cross-validation (k 折交叉验证): k contiguous, disjoint int64 folds covering range(n).
+
+    Fold sizes as ``torch.arange(n).tensor_split(k)``: the first n % k folds hold one more index.
+    Returns a list of k 1-D int64 tensors.
+    """
+    raise NotImplementedError("k_fold_indices: consecutive chunks, sizes differing by at most one")
