@@ -828,3 +828,25 @@ def test_a_twin_a_helper_packages_init_passes_on_is_read(case):
         sources, "losses.py", own, rules("losses"), {"cross_entropy"}, exercises("losses")
     )
     assert "cross_entropy" in found, found
+
+
+@pytest.mark.unit
+def test_a_helper_packages_init_passes_on_only_the_names_read():
+    """honest124's 08: softmax reads ``shifted`` from a package whose __init__ passes it on in one
+    import line with a softplus written with ``torch.logaddexp``, which softmax's list names: only
+    the name read is followed (softmax and log_softmax had been charged, 0/16 each)."""
+    init = "from .stable import shifted, softplus_stable\n"
+    stable = (
+        "import torch\n\n\ndef shifted(x, dim):\n    return x - x.amax(dim, keepdim=True)\n\n\n"
+        "def softplus_stable(z):\n    return torch.logaddexp(torch.zeros_like(z), z)\n"
+    )
+    own = "import pkgm\n\n\ndef softmax(x, dim=-1):\n    z = pkgm.shifted(x, dim)\n    return z.exp() / z.exp().sum(dim, keepdim=True)\n"
+    sources = {"losses.py": own, "pkgm/__init__.py": init, "pkgm/stable.py": stable}
+    sources = {name: subset.absolute(name, text) for name, text in sources.items()}
+    found = subset_twins.twins(sources, "losses.py", own, rules("losses"), {"softmax"}, exercises("losses"))
+    assert found == {}
+    reads_it = own.replace("pkgm.shifted(x, dim)", "pkgm.softplus_stable(x)")
+    found = subset_twins.twins(
+        sources, "losses.py", reads_it, rules("losses"), {"softmax"}, exercises("losses")
+    )
+    assert "softmax" in found, found

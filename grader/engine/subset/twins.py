@@ -243,11 +243,13 @@ def _in_helpers(
         if isinstance(node, (ast.Name, ast.Attribute))
         for path in _paths(scopes.meanings(node))
     }
+    used = {n.id for n in nodes if isinstance(n, ast.Name)} | {exercise}  # a re-export: the name read through it
     imports = {
         f"{n.module}.{alias.name}": n.lineno
         for n in nodes
         if isinstance(n, ast.ImportFrom) and n.module and not n.level
         for alias in n.names
+        if (alias.asname or alias.name) in used  # an import line's other names: other code's
     }
     twin = next((p for p in sorted(imports) if any(r.matches_path(p) for r in rules)), None)
     if twin is not None:  # the helper file imports the twin itself (``from torch.distributions import ...``)
