@@ -79,7 +79,9 @@ __all__ = sorted(_HOMES)
 # pack's suite and domains may import, and the names of each; nothing else of grader/ is theirs
 # to lean on (tests/grader/test_packs.py holds the packs and the scaffold to it).
 PACK_API: dict[str, frozenset[str]] = {
-    "grader.checks": frozenset({*__all__, "battery", "probes", "inputs", "derived_clauses", "strategies"}),
+    "grader.checks": frozenset(
+        {*__all__, "battery", "probes", "inputs", "derived_clauses", "strategies", "families"}
+    ),
     "grader.checks.domains": frozenset(
         {
             "BF16",

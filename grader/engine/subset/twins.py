@@ -243,7 +243,9 @@ def _in_helpers(
         if isinstance(node, (ast.Name, ast.Attribute))
         for path in _paths(scopes.meanings(node))
     }
-    used = {n.id for n in nodes if isinstance(n, ast.Name)} | {exercise}  # a re-export: the name read through it
+    used = {n.id for n in nodes if isinstance(n, ast.Name)} | {
+        exercise
+    }  # a re-export: the name read through it
     imports = {
         f"{n.module}.{alias.name}": n.lineno
         for n in nodes
