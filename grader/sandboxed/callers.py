@@ -13,8 +13,17 @@ import warnings
 from types import FrameType
 from typing import Any, TextIO
 
+from grader.sandboxed import guarded
+
 _GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the grader package's folder
 _WARN = warnings.warn
+
+
+def graded_frame(frame: FrameType | None) -> FrameType | None:
+    """The first frame of graded code (:func:`guarded.graded` builtins) at ``frame`` or above it; None where none is."""
+    while frame is not None and not guarded.graded(frame.f_builtins):
+        frame = frame.f_back
+    return frame
 
 
 def _grader(frame: FrameType | None) -> bool:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from grader.sandboxed import guarded
+from grader.sandboxed import callers, guarded
 
 
 def refuse_descriptor(event: str, path: Any, frame: Any) -> None:
@@ -18,9 +18,7 @@ def refuse_descriptor(event: str, path: Any, frame: Any) -> None:
     one of the worker's descriptors (:func:`guarded.descriptor`): a library that opens a path itself
     (pathlib's read_text and iterdir, numpy.loadtxt, logging's file handler) is refused as
     :func:`guarded._open` and :func:`listdir` refuse graded code's own call."""
-    while frame is not None and not guarded.graded(frame.f_builtins):
-        frame = frame.f_back
-    if frame is not None and guarded.descriptor(path):
+    if callers.graded_frame(frame) is not None and guarded.descriptor(path):
         raise PermissionError(
             errno.EACCES, f"{event} of {path!r} is off limits in graded code: open a file by its path"
         )

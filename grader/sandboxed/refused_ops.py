@@ -15,16 +15,15 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable
-from types import FrameType
 from typing import Any
 
 import torch
 from torch.utils._pytree import tree_map
 
-from grader.sandboxed import charged, guarded
+from grader.sandboxed import callers, charged
 from grader.sandboxed.guarded import OffLimitsOp
 
-_FRAME, _GRADED = sys._getframe, guarded.graded
+_FRAME, _GRADED_FRAME = sys._getframe, callers.graded_frame
 
 
 def _on_meta(value: Any) -> Any:
@@ -72,23 +71,13 @@ def _refusing(op: Any, name: str, window: Window, shaped: bool) -> Callable[...,
     return kernel
 
 
-def _graded_on_stack() -> bool:
-    """Whether a frame of graded code is on this thread's stack (its builtins are the guarded ones)."""
-    frame: FrameType | None = _FRAME(1)
-    while frame is not None:
-        if _GRADED(frame.f_builtins):
-            return True
-        frame = frame.f_back
-    return False
-
-
 def _refusing_where_run(op: Any, name: str, window: Window, key: str) -> Callable[..., Any]:
     """A backward kernel's replacement: refused where the exercise's code runs it, torch's kernel
     (fetched before the replacement) for the gradient a check takes."""
     torchs, refuse = torch.library.get_kernel(op, key), _refusing(op, name, window, key == "CPU")
 
     def kernel(keys: Any, *args: Any, **kwargs: Any) -> Any:
-        if window.calling or _graded_on_stack():
+        if window.calling or _GRADED_FRAME(_FRAME(1)) is not None:  # graded code runs it
             return refuse(*args, **kwargs)
         return torchs.call_boxed(keys, *args, **kwargs)
 

@@ -43,14 +43,18 @@ class Sigmoid(torch.autograd.Function):
 """
 
 
-def points(tmp_path, topic: str, snippet: str, exercise: str) -> tuple[float, float, str]:
-    source = (REPO / "solutions" / f"{topic}.py").read_text() + snippet
-    folder = tmp_path / exercise
-    folder.mkdir()
+def graded(folder, topic: str, source: str) -> dict[str, dict]:
+    """{exercise: its row} of ``source`` graded as ``topic``'s file in ``folder`` (convergence left out)."""
+    folder.mkdir(exist_ok=True)
     (folder / f"{topic}.py").write_text(source)
     done = run_grade(str(folder), "--topic", topic, "--format", "json", "-k", "not convergence")
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}[exercise]
+    return {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+
+
+def points(tmp_path, topic: str, snippet: str, exercise: str) -> tuple[float, float, str]:
+    source = (REPO / "solutions" / f"{topic}.py").read_text() + snippet
+    got = graded(tmp_path / exercise, topic, source)[exercise]
     return got["points"], got["max_points"], got.get("cause", "")
 
 
@@ -89,10 +93,7 @@ NORMS = {
 @pytest.mark.e2e
 def test_mse_and_l1_as_a_norm_of_the_difference_earn_nothing(tmp_path):
     source = (REPO / "solutions" / "losses.py").read_text() + "".join(f"\n\n{s}" for s in NORMS.values())
-    (tmp_path / "losses.py").write_text(source)
-    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", "-k", "not convergence")
-    assert done.returncode in (0, 1), done.stderr[-2000:]
-    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    got = graded(tmp_path, "losses", source)
     assert {e: (got[e]["points"], got[e].get("cause")) for e in NORMS} == dict.fromkeys(NORMS, (0.0, "twin"))
 
 
@@ -115,10 +116,7 @@ FAMILIES = {
 def test_an_exercise_computed_by_its_twins_family_earns_nothing(tmp_path, folder):
     topic, cheats = FAMILIES[folder]
     source = REPO / "tests" / "corpus" / "blind" / "attacks122" / folder / f"{topic}.py"
-    (tmp_path / f"{topic}.py").write_text(source.read_text())
-    done = run_grade(str(tmp_path), "--topic", topic, "--format", "json", "-k", "not convergence")
-    assert done.returncode in (0, 1), done.stderr[-2000:]
-    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    got = graded(tmp_path, topic, source.read_text())
     assert {e: (got[e]["points"], got[e].get("cause")) for e in cheats} == dict.fromkeys(
         cheats, (0.0, "twin")
     )

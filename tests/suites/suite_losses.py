@@ -101,15 +101,14 @@ _NORMS = {
 }
 # the classification losses over two classes are the binary ones: [log(1 − p), log p] as logits with
 # the soft labels [1 − y, y] (attacks a122's 119, 120: bce 8/8, bce_with_logits 4/12)
+_SOFT_CE = {"cross_entropy": "F.cross_entropy", "cross_entropy_loss": "F.cross_entropy"}
 _OVER_TWO_CLASSES = {
-    "cross_entropy": "F.cross_entropy",
-    "cross_entropy_loss": "F.cross_entropy",
+    **_SOFT_CE,
     **{
         op: "F.nll_loss"
         for op in ("nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d", "nll_loss2d_forward")
     },
 }
-_SOFT_CE = {"cross_entropy": "F.cross_entropy", "cross_entropy_loss": "F.cross_entropy"}
 # torch.distributions computes entropies and divergences in ops of its own: no op names it, the
 # source does (grader/engine/subset/twins.py reads every declared name there)
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}

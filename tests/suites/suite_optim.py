@@ -385,10 +385,9 @@ def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure, halv
         if isinstance(c, type) and issubclass(c, torch.optim.Optimizer) and c is not torch.optim.Optimizer
     ]
     modules = {sys.modules.get(c.__module__) for c in optimisers} - {None}
+    functional = [(m, m.__name__.rsplit(".", 1)[1]) for m in modules]  # torch.optim.asgd.asgd
     patched = [(c, "step") for c in optimisers] + [
-        (m, m.__name__.rsplit(".", 1)[1])
-        for m in modules
-        if callable(getattr(m, m.__name__.rsplit(".", 1)[1], None))
+        (m, f) for m, f in functional if callable(getattr(m, f, None))
     ]
     originals = [getattr(owner, attr) for owner, attr in patched]
     for (owner, attr), original in zip(patched, originals):

@@ -44,7 +44,7 @@ _NORMS_AND_DISTANCES = families.norms_and_distances("every function that gives a
 OFF_LIMITS = {
     "pairwise_sq_dists": {
         # a norm of the broadcast differences, squared, too (attacks a124's 21: 10/10)
-        **families.norms_and_distances("every function that gives a norm or a distance"),
+        **_NORMS_AND_DISTANCES,
         **_CDIST,
         **{name: "torch.pdist" for name in ("pdist", "_pdist_forward")},
         "pairwise_distance": "F.pairwise_distance",
@@ -61,7 +61,7 @@ OFF_LIMITS = {
         # every op named for a matrix product (attacks a124's 58: torch.hspmm), a distance between rows
         # (⟨a, b⟩ = (‖a‖² + ‖b‖² − ‖a − b‖²)/2: a124's 20, 11/11), a cosine similarity times the lengths (16)
         **families.matrix_products("torch's other matrix products"),
-        **families.norms_and_distances("every function that gives a norm or a distance"),
+        **_NORMS_AND_DISTANCES,
         "mm": "torch.mm",
         "matmul": "torch.matmul / @",
         "__matmul__": "@",
