@@ -12,18 +12,17 @@ from grader.checks.inputs import torch_ops
 _NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
 
 
-def _ops(pattern: str, words: str, leave: tuple[str, ...] = ()) -> dict[str, str]:
-    """{op: words} for every forward op whose name matches ``pattern`` and holds none of ``leave``."""
+def _ops(pattern: str, words: str, leave: tuple[str, ...] = ("backward",)) -> dict[str, str]:
+    """{op: words} for every op whose name matches ``pattern`` and holds none of ``leave`` (forward
+    ops only, by default)."""
     return {
-        op: words
-        for op in torch_ops()
-        if re.search(pattern, op) and "backward" not in op and not any(part in op for part in leave)
+        op: words for op in torch_ops() if re.search(pattern, op) and not any(part in op for part in leave)
     }
 
 
 def norms_and_distances(words: str) -> dict[str, str]:
     """Each op torch registers as a norm or a distance, not a normalisation layer's."""
-    return _ops(r"dist|(^|_)norm($|_)", words, ("is_distributed", *_NORMALISATIONS))
+    return _ops(r"dist|(^|_)norm($|_)", words, ("backward", "is_distributed", *_NORMALISATIONS))
 
 
 def decompositions(words: str) -> dict[str, str]:
@@ -31,9 +30,9 @@ def decompositions(words: str) -> dict[str, str]:
     return _ops(r"(^|_)(svd|svdvals|qr|geqrf|eig|eigh|eigvals|eigvalsh)$", words)
 
 
-def normalisations(words: str) -> dict[str, str]:
-    """Every normalisation layer's op: of values centred already, its scale is their RMS."""
-    return _ops(r"(batch|group|instance|layer|rms)_norm", words)
+def normalisations(words: str, kinds: str = "batch|group|instance|layer|rms") -> dict[str, str]:
+    """Every normalisation layer's op (of ``kinds``): of values centred already, its scale is their RMS."""
+    return _ops(rf"({kinds})_norm", words)
 
 
 def matrix_products(words: str) -> dict[str, str]:
@@ -44,6 +43,53 @@ def matrix_products(words: str) -> dict[str, str]:
 def recurrences(words: str) -> dict[str, str]:
     """The recurrent layers' and cells' ops (RNN, LSTM, GRU; fused, quantized and backends')."""
     return _ops(r"lstm|gru|rnn", words)
+
+
+_FUSED_RNNS = r"_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$"
+
+
+def _with_vf(ops: dict[str, str]) -> dict[str, str]:
+    """``ops`` and the public ones as ``torch._VF`` names them too (its functions call them)."""
+    return ops | {f"_VF.{op}": words for op, words in ops.items() if not op.startswith("_")}
+
+
+def gated_recurrences(words: str) -> dict[str, str]:
+    """The LSTM's and GRU's ops and the fused layers': their gates are σ (mkldnn_rnn_layer shows none)."""
+    return _with_vf(_ops(rf"lstm|gru|{_FUSED_RNNS}", words))
+
+
+def tanh_recurrences(words: str) -> dict[str, str]:
+    """The recurrent ops that compute tanh: the gated ones' and the tanh RNN's."""
+    return _with_vf(_ops(rf"lstm|gru|rnn_tanh|{_FUSED_RNNS}", words))
+
+
+def convolutions(words: str) -> dict[str, str]:
+    """Every op torch registers for a convolution (not a conversion)."""
+    return _ops(r"conv(?!ert)", words)
+
+
+def max_poolings(words: str) -> dict[str, str]:
+    """Every max pooling's op, of any dimension, with indices or not."""
+    return _ops(r"max_pool", words)
+
+
+def dropouts(words: str) -> dict[str, str]:
+    """Every dropout's op: dropout1d on one value a channel is dropout."""
+    return _ops(r"dropout", words)
+
+
+def ctc_losses(words: str) -> dict[str, str]:
+    """CTC's ops: one step of CTC is −log p of the target."""
+    return _ops(r"ctc_loss", words)
+
+
+def attentions(words: str, layers: str | None = None, backward: bool = False) -> dict[str, str]:
+    """torch's attention kernels and the softmax they run (their weights are a softmax of the scores),
+    their backward kernels too with ``backward``, and with ``layers`` the fused attention layers' ops."""
+    found = _ops(r"scaled_dot_product|^_safe_softmax$", words, () if backward else ("backward",))
+    if layers is not None:
+        found |= _ops(r"multi_head_attention|transformer_encoder_layer", layers)
+    return found
 
 
 def spectra(words: str) -> dict[str, str]:

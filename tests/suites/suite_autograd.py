@@ -24,6 +24,7 @@ from grader.checks import (
     expect_same_device,
     expect_tensor,
     expect_unchanged,
+    families,
     gen,
     inputs,
     known,
@@ -31,7 +32,6 @@ from grader.checks import (
     probes,
     reduction_mistakes,
     strategies,
-    torch_ops,
     with_curve,
     wrong_where,
 )
@@ -65,11 +65,7 @@ OFF_LIMITS = {
         "log_softmax": "torch.log_softmax / F.log_softmax",
         "_log_softmax": "torch.log_softmax / F.log_softmax",
         # torch's attention kernels: their weights are a softmax of the scores (losses' _ATTENTION)
-        **{
-            op: "F.scaled_dot_product_attention"
-            for op in torch_ops()
-            if "scaled_dot_product" in op or op == "_safe_softmax"
-        },
+        **families.attentions("F.scaled_dot_product_attention", backward=True),
         # σ is softplus's derivative: its backward kernel run inside forward (attacks a123's 53)
         "softplus_backward": "softplus's gradient taken inside the call",
     },

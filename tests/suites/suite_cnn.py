@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 
 import pytest
@@ -40,7 +39,6 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
-    torch_ops,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -51,7 +49,6 @@ F64 = torch.float64
 # corr2d's and conv2d's, torch's convolutions: every op torch registers with "conv" in its name
 # (and, recorded, every function: conv_twins); max_pool2d's, torch's other max poolings too, every
 # op with "max_pool" in its name (max_pool_twins); each refused in every probe of the exercise
-_CONVOLUTIONS = {op for op in torch_ops() if re.search(r"conv(?!ert)", op) and "backward" not in op}
 CONVOLUTION = "F.conv2d / nn.Conv2d / torch.conv2d"
 OTHER_MAX_POOLINGS = N_("torch's other max poolings")
 # a weighted sum or a max of gathered rows: a convolution's windows or a pooling's (attacks a122's 130, 140)
@@ -62,19 +59,19 @@ _EMBEDDING_BAG = dict.fromkeys(
 )
 OFF_LIMITS = {
     "corr2d": {
-        **dict.fromkeys(_CONVOLUTIONS, "torch's convolution functions"),
+        **families.convolutions("torch's convolution functions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
         **_SPECTRA,
     },
     "conv2d": {
-        **dict.fromkeys(_CONVOLUTIONS, "torch's other convolutions"),
+        **families.convolutions("torch's other convolutions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
         **_SPECTRA,
     },
     "max_pool2d": {
-        **{op: OTHER_MAX_POOLINGS for op in torch_ops() if "max_pool" in op and "backward" not in op},
+        **families.max_poolings(OTHER_MAX_POOLINGS),
         **{
             name: "F.max_pool2d / nn.MaxPool2d / torch.max_pool2d"
             for name in ("max_pool2d", "max_pool2d_with_indices", "_max_pool2d")

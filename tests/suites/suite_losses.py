@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -32,7 +30,6 @@ from grader.checks import (
     probes,
     reduction_mistakes,
     strategies,
-    torch_ops,
     underflowed,
     with_curve,
     wrong_where,
@@ -72,19 +69,9 @@ _SOFTMAXES |= {
 # attention layers' ops, and the softmax they run): their weights are a softmax of the scores,
 # softmax(x) itself with an identity key and value, σ(x) over the pair (x, 0); off limits wherever a softmax is
 _LAYERS = "nn.MultiheadAttention / F.multi_head_attention_forward / nn.TransformerEncoderLayer"
-_ATTENTION = {
-    op: _LAYERS if "multi_head" in op or "transformer" in op else "F.scaled_dot_product_attention"
-    for op in torch_ops()
-    if re.search(r"scaled_dot_product|multi_head_attention|transformer_encoder_layer|^_safe_softmax$", op)
-    and "backward" not in op
-}
+_ATTENTION = families.attentions("F.scaled_dot_product_attention", _LAYERS)
 # the recurrent layers' ops whose gates are σ, fused kernels too (mkldnn_rnn_layer shows no sigmoid)
-_GATED = {
-    op: "nn.LSTM / nn.GRU / nn.LSTMCell / nn.GRUCell"
-    for op in torch_ops()
-    if re.search(r"lstm|gru|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
-}
-_GATED |= {f"_VF.{op}": words for op, words in _GATED.items() if not op.startswith("_")}
+_GATED = families.gated_recurrences("nn.LSTM / nn.GRU / nn.LSTMCell / nn.GRUCell")
 # torch's other regression losses, off limits in mse and l1
 _REGRESSION = {
     "huber_loss": "F.huber_loss / nn.HuberLoss",
@@ -171,7 +158,7 @@ OFF_LIMITS = {
         # KL(t ‖ softmax) + H(t) is the cross-entropy (attacks a124's 56: 11/19)
         "kl_div": "F.kl_div",
         # one step of CTC is −log p of the target (attacks a122's 121: cross_entropy 19/19)
-        **{op: "F.ctc_loss" for op in torch_ops() if "ctc_loss" in op and "backward" not in op},
+        **families.ctc_losses("F.ctc_loss"),
     },
     # −KL(p ‖ 1) is the entropy (attacks a123's 12: entropy 8.5/8.5)
     # over soft targets p with logits log q, F.cross_entropy is −Σ p·log q: H(p) where q = p (attacks

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 
 import pytest
 import torch
@@ -38,7 +37,6 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
-    torch_ops,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -48,12 +46,7 @@ HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions 
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 # the recurrent layers' ops that compute tanh, fused kernels too (mkldnn_rnn_layer shows no tanh)
-_RECURRENT = {
-    op: "nn.RNN / nn.LSTM / nn.GRU / nn.RNNCell / nn.LSTMCell / nn.GRUCell"
-    for op in torch_ops()
-    if re.search(r"lstm|gru|rnn_tanh|_cudnn_rnn$|miopen_rnn$|mkldnn_rnn_layer$", op) and "backward" not in op
-}
-_RECURRENT |= {f"_VF.{op}": words for op, words in _RECURRENT.items() if not op.startswith("_")}
+_RECURRENT = families.tanh_recurrences("nn.RNN / nn.LSTM / nn.GRU / nn.RNNCell / nn.LSTMCell / nn.GRUCell")
 # a gradient taken inside the call: the gradient of logaddexp(x, −x) is tanh, 2σ(2x) that of softplus(2x)
 # (attacks a124's 31: tanh 5/5, 32)
 _GRADIENT_INSIDE = {
@@ -104,7 +97,7 @@ OFF_LIMITS = {
     },
     "dropout": {
         # every op torch registers for dropout: dropout1d on one value a channel is it (attacks a122's 128)
-        **{op: "torch's other dropouts" for op in torch_ops() if "dropout" in op and "backward" not in op},
+        **families.dropouts("torch's other dropouts"),
         **{op: "F.dropout1d" for op in ("dropout1d", "feature_dropout", "feature_dropout_")},
         "dropout": "F.dropout / nn.Dropout",
         "native_dropout": "F.dropout / nn.Dropout",

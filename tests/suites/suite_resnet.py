@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from itertools import permutations
 
 import pytest
@@ -28,6 +27,7 @@ from grader.checks import (
     expect_same_device,
     expect_shapes,
     expect_tensor,
+    families,
     gen,
     held_out_split,
     inputs,
@@ -36,7 +36,6 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
-    torch_ops,
     unchanged,
     with_curve,
 )
@@ -85,18 +84,10 @@ OFF_LIMITS = {
         },
         # and every other op torch registers for batch normalisation: its statistics and their
         # running update alone too (attacks a121's 103: torch.batch_norm_update_stats, 12/12)
-        **{
-            op: "F.batch_norm / nn.BatchNorm*"
-            for op in torch_ops()
-            if "batch_norm" in op and "backward" not in op
-        },
+        **families.normalisations("F.batch_norm / nn.BatchNorm*", "batch"),
         # every op torch registers for the other normalisation layers (attacks a122's 139: rms_norm of
         # the centred values, batch_norm 12/12)
-        **{
-            op: "torch's instance/layer/group/RMS norms"
-            for op in torch_ops()
-            if re.search(r"(instance|layer|group|rms)_norm", op) and "backward" not in op
-        },
+        **families.normalisations("torch's instance/layer/group/RMS norms", "instance|layer|group|rms"),
         **{op: "F.rms_norm" for op in ("rms_norm", "_fused_rms_norm")},
         # an eval batch norm folded into a layer's weights (attacks a124's 45: batch_norm 12/12): read
         # from the source, where the names are written
