@@ -39,7 +39,7 @@ def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
     w: 0-dim tensor; x, y: (n,) tensors of w's dtype. Returns a 0-dim tensor. The float64 check
     (rtol=1e-7) includes w·x ≈ y at large |x|: compute the residual w·x − y first (an expanded
     form 2·(w·mean(x²) − mean(x·y)) cancels there).
-    No autograd: no ``.backward()``, no ``torch.autograd.grad``.
+    No autograd: no ``.backward()``, no ``torch.autograd.grad``, no node's ``grad_fn`` called by hand.
     """
     raise NotImplementedError("linear_grad: mean(2 * x * (w * x - y))")
 
@@ -50,7 +50,7 @@ def quadratic_grads(w1: Tensor, w2: Tensor, b: Tensor, x: Tensor, y: Tensor) -> 
     Returns the 0-dim tensors (dL/dw1, dL/dw2, dL/db). With r = y_hat − y:
     dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r).
     w1, w2, b: 0-dim; x, y: (n,); all float32 or all float64, the results in that dtype.
-    No autograd: no ``.backward()``, no ``torch.autograd.grad``.
+    No autograd: no ``.backward()``, no ``torch.autograd.grad``, no node's ``grad_fn`` called by hand.
     """
     raise NotImplementedError("quadratic_grads: the chain rule through r = y_hat - y")
 

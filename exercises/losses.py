@@ -94,7 +94,9 @@ def sigmoid(x: Tensor) -> Tensor:
     ``F.scaled_dot_product_attention``, ``nn.MultiheadAttention``, ``F.multi_head_attention_forward``,
     ``nn.TransformerEncoderLayer`` (their weights are a softmax), and the recurrent layers whose
     gates are σ: ``nn.LSTM``, ``nn.GRU``, ``nn.LSTMCell``, ``nn.GRUCell``, and softplus's gradient
-    taken inside the call (σ is its derivative; ``F.softplus`` itself is allowed).
+    taken inside the call (σ is its derivative; ``F.softplus`` itself is allowed); and no gradient
+    taken inside the call (``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called by
+    hand: σ is the gradient of logaddexp(x, 0) too).
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
 

@@ -57,8 +57,8 @@ def tanh(x: Tensor) -> Tensor:
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
     numbers, tan(ix) = i·tanh(x)), and what computes tanh inside: ``F.mish`` (x·tanh(softplus(x))),
     ``F.gelu`` and ``nn.GELU`` (its tanh approximation), the recurrent layers ``nn.RNN``, ``nn.LSTM``, ``nn.GRU``, ``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``;
-    and no gradient taken inside the call (``.backward()``, ``torch.autograd.grad``: the gradient of
-    logaddexp(x, −x) is tanh).
+    and no gradient taken inside the call (``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn``
+    called by hand: the gradient of logaddexp(x, −x) is tanh).
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 

@@ -72,7 +72,9 @@ def one_hot(labels: Tensor, num_classes: int) -> Tensor:
     """One-hot encoding (独热编码): row i is all zeros except a 1 at column labels[i].
 
     labels: int64 (n,) with values in [0, num_classes). Returns float32 (n, num_classes).
-    Off limits: ``F.one_hot``, ``F.nll_loss`` (its gradient at any scores is −one_hot / n).
+    Off limits: ``F.one_hot``, ``F.nll_loss`` (its gradient at any scores is −one_hot / n); and no
+    gradient taken inside the call (``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called
+    by hand: a one-hot is the gradient of the picked entries).
     """
     raise NotImplementedError("one_hot: start from zeros and put a 1 at each row's label")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from grader.checks.inputs import torch_ops
+from grader.sandboxed.probe_kit import GRADIENT_TAKEN
 
 _NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
 
@@ -100,3 +101,16 @@ def spectra(words: str) -> dict[str, str]:
 def hinges(words: str) -> dict[str, str]:
     """The losses with a hinge, max(0, ·), in their value."""
     return _ops(r"margin_ranking|hinge|multi_margin|multilabel_margin|triplet_margin", words)
+
+
+def gradients_inside() -> dict[str, str]:
+    """A gradient taken inside the call, however it is taken (the value is the gradient of an allowed
+    function: σ of softplus's or logaddexp(x, 0)'s, tanh of logaddexp(x, −x)'s, a one-hot of a picked
+    entry's): ``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called by hand."""
+    return {
+        "backward": ".backward()",
+        "grad": "torch.autograd.grad",
+        "_run_backward": ".backward() / torch.autograd.grad",
+        "run_backward": ".backward() / torch.autograd.grad",
+        GRADIENT_TAKEN: "grad_fn",
+    }

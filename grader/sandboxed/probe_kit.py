@@ -199,6 +199,34 @@ def answering(refuse: frozenset[str], helpers: tuple[str, ...]) -> Iterator[None
             _HELD.lift()
 
 
+# What the recorder notes where the call takes a gradient (a suite's OFF_LIMITS key: "no gradient
+# taken inside the call"), however it takes it: .backward(), autograd.grad, a node's grad_fn called
+GRADIENT_TAKEN = "grad_fn"
+
+
+@contextmanager
+def gradients_taken(recorder: Notes, off: frozenset[str]) -> Iterator[None]:
+    """Inside, where ``off`` (the call's own, or its probe's exercise's: :data:`_HELD`) names
+    :data:`GRADIENT_TAKEN`: a gradient the call takes is noted, by the saved tensors any backward
+    reads (a node called by hand too); after the call, a check's own gradient of its answer reads
+    them unnoted. Only there: ``torch.func``'s transforms refuse to run under such hooks."""
+    if GRADIENT_TAKEN not in off:
+        yield
+        return
+    inside = [True]
+
+    def unpacked(saved: Any) -> Any:
+        if inside[0]:
+            recorder.note(GRADIENT_TAKEN, written=True)
+        return saved
+
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(lambda saved: saved, unpacked):
+            yield
+    finally:
+        inside[0] = False
+
+
 def ops_used(
     call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = (), off: Iterable[str] = ()
 ) -> tuple[Any, dict[str, dict[str, Any]]]:
@@ -225,7 +253,11 @@ def ops_used(
     recorder = _Recorder(module_globals, helper_codes | answers.frames, own, answers)
     with off_limits(off) as refused, answers.framed(mod, recorder.charge):
         try:
-            with FunctionRecorder(recorder), AtenRecorder(recorder):
+            with (
+                FunctionRecorder(recorder),
+                AtenRecorder(recorder),
+                gradients_taken(recorder, off | _HELD.names),
+            ):
                 result = call()
         except OffLimitsOp:
             result = None

@@ -70,6 +70,38 @@ def test_ops_used_does_not_see_softmax_in_a_hand_written_one():
     torch.testing.assert_close(result, torch.softmax(x, 1))
 
 
+def _sigmoid_by_a_node(x: torch.Tensor) -> torch.Tensor:
+    """σ as logaddexp(x, 0)'s backward node gives it, the node called by hand (attacks a125's 02)."""
+    with torch.enable_grad():
+        z = torch.logaddexp(x.detach().requires_grad_(), torch.zeros_like(x))
+        return z.grad_fn(torch.ones_like(z))[0].detach()
+
+
+def _sigmoid_by_autograd(x: torch.Tensor) -> torch.Tensor:
+    with torch.enable_grad():
+        z = x.detach().requires_grad_()
+        (g,) = torch.autograd.grad(torch.logaddexp(z, torch.zeros_like(z)).sum(), z)
+        return g
+
+
+@pytest.mark.parametrize(
+    "taken", [_sigmoid_by_a_node, _sigmoid_by_autograd], ids=["grad_fn", "autograd.grad"]
+)
+def test_a_gradient_taken_inside_the_call_is_noted_where_it_is_off_limits(taken):
+    x = torch.randn(5)
+    result, names = kit.ops_used(lambda: taken(x), off={kit.GRADIENT_TAKEN})
+    assert result == kit.OFF_LIMITS_MARK + kit.GRADIENT_TAKEN + ">"
+    torch.testing.assert_close(kit.ops_used(lambda: taken(x))[0], torch.sigmoid(x))  # elsewhere: allowed
+
+
+def test_a_checks_gradient_of_the_answer_after_the_call_is_not_noted():
+    x = torch.randn(5, requires_grad=True)
+    result, names = kit.ops_used(lambda: torch.exp(-F.softplus(-x)), off={kit.GRADIENT_TAKEN})
+    result.sum().backward()  # the saved tensors read after the call, as a gradient check reads them
+    assert kit.GRADIENT_TAKEN not in names
+    torch.testing.assert_close(x.grad, torch.sigmoid(x) * (1 - torch.sigmoid(x)))
+
+
 def test_ops_used_records_torch_function_names_and_the_insides_of_composites():
     logits, target = torch.randn(4, 3), torch.tensor([0, 2, 1, 0])
     _, names = kit.ops_used(lambda: F.cross_entropy(logits, target))

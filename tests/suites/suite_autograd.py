@@ -38,12 +38,8 @@ from grader.checks import (
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
-_BY_HAND = {
-    "backward": ".backward()",
-    "grad": "torch.autograd.grad",
-    "_run_backward": ".backward() / torch.autograd.grad",
-    "run_backward": ".backward() / torch.autograd.grad",
-}
+# however the gradient is taken: a node's grad_fn called by hand too (attacks a125's 31: 11/11)
+_BY_HAND = families.gradients_inside()
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 OFF_LIMITS = {

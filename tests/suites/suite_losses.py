@@ -130,6 +130,8 @@ OFF_LIMITS = {
         # σ is softplus's derivative: its backward kernel run inside the call (attacks a123's 01);
         # a check's gradient of exp(−softplus(−x)) runs it after the call, where nothing is replaced
         "softplus_backward": "softplus's gradient taken inside the call",
+        # any gradient taken inside: logaddexp(x, 0)'s is σ, by a node's grad_fn too (attacks a125's 01, 02)
+        **families.gradients_inside(),
     },
     "bce": {
         "binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss",

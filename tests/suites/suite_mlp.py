@@ -49,12 +49,8 @@ HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions 
 _RECURRENT = families.tanh_recurrences("nn.RNN / nn.LSTM / nn.GRU / nn.RNNCell / nn.LSTMCell / nn.GRUCell")
 # a gradient taken inside the call: the gradient of logaddexp(x, −x) is tanh, 2σ(2x) that of softplus(2x)
 # (attacks a124's 31: tanh 5/5, 32)
-_GRADIENT_INSIDE = {
-    "backward": ".backward()",
-    "grad": "torch.autograd.grad",
-    "_run_backward": ".backward() / torch.autograd.grad",
-    "run_backward": ".backward() / torch.autograd.grad",
-}
+# however it is taken: a node's grad_fn called by hand too (attacks a125's 10)
+_GRADIENT_INSIDE = families.gradients_inside()
 _RELU = {
     # max(0, ·) is their hinge (attacks a124's 30, 46: margin_ranking_loss, hinge_embedding_loss 5/5)
     **families.hinges("the losses with a hinge"),
