@@ -50,7 +50,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     (``F.huber_loss``, ``F.smooth_l1_loss``, ``F.gaussian_nll_loss``, ``nn.HuberLoss``,
     ``nn.SmoothL1Loss``, ``nn.GaussianNLLLoss``), and every function that gives a norm or a
     distance (‖ŷ − y‖₂² is the summed loss), ``F.normalize`` and ``F.rms_norm`` among them, with
-    the decompositions that give one as a value (SVD, QR, eigenvalues).
+    the decompositions that give one as a value (SVD, QR, eigenvalues), ``torch.distributions``
+    (a Gaussian's log-density is −d²/2 up to constants), and torch's other losses.
     """
     raise NotImplementedError("mse: square the differences, then apply the reduction")
 
@@ -62,7 +63,8 @@ def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     (as are ``nn.L1Loss`` and torch's other regression losses: ``F.huber_loss``,
     ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``; and every function that gives a
     norm or a distance, ``F.normalize`` among them, with the decompositions that give one as a
-    value: ‖ŷ − y‖₁ is the summed loss).
+    value: ‖ŷ − y‖₁ is the summed loss; ``torch.distributions``: a Laplace's log-density is −|d| up
+    to constants; and torch's other losses).
     """
     raise NotImplementedError("l1: absolute differences, then the reduction")
 
@@ -75,7 +77,8 @@ def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
     ``F.huber_loss(y_hat, y, delta=delta)``. The two pieces meet with equal value and
     slope at |d| = δ, so the loss is smooth yet not dominated by outliers. Any finite d: where
     |d| > δ only the linear piece counts, even where d² would overflow.
-    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
+    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and ``nn.HuberLoss``, ``nn.SmoothL1Loss``),
+    and torch's other losses.
     """
     raise NotImplementedError("huber: pick 0.5*d**2 or delta*(|d| - 0.5*delta) per element")
 
@@ -110,7 +113,8 @@ def bce(p: Tensor, y: Tensor) -> Tensor:
     Like ``F.binary_cross_entropy``, each log is floored at −100 so that p = 0 or 1 gives
     a finite loss. Checked within rtol=1e-5. Off limits: ``F.binary_cross_entropy``,
     ``nn.BCELoss``, and the losses equal to it over two classes: ``F.cross_entropy``, ``F.nll_loss``,
-    or of the log-odds: ``F.binary_cross_entropy_with_logits``.
+    or of the log-odds: ``F.binary_cross_entropy_with_logits``; and torch's other losses (the
+    KL divergence of (y, 1 − y) from (p, 1 − p) is it, less the labels' entropy).
     """
     raise NotImplementedError("bce: -(y*log p + (1-y)*log(1-p)), logs clamped at -100, mean")
 
@@ -123,7 +127,7 @@ def bce_with_logits(logits: Tensor, y: Tensor) -> Tensor:
     Equal to ``F.binary_cross_entropy_with_logits`` (off limits, as are
     ``nn.BCEWithLogitsLoss`` and the losses that equal it: ``F.multilabel_soft_margin_loss``,
     ``F.soft_margin_loss`` and their modules, ``F.cross_entropy`` and ``F.nll_loss`` over the pair
-    (0, z)); ``F.softplus`` and ``F.logsigmoid`` are allowed.
+    (0, z), and torch's other losses); ``F.softplus`` and ``F.logsigmoid`` are allowed.
     In float64 the tails count: where every term is below an ulp of 1 (logits near ±40 on
     the side their labels say) the loss is about 1e−17, not 0; log(1 + u) rounds such a
     term away, log1p(u) keeps it. There the check allows rtol=0.75: torch's own function
@@ -170,7 +174,7 @@ def cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
     Off limits: ``F.cross_entropy``, ``F.nll_loss``, ``F.log_softmax``, ``torch.log_softmax``
     (and ``nn.CrossEntropyLoss``), ``torch.distributions`` (a Categorical's log_prob),
     ``F.ctc_loss`` (over one step it is −log p of the target), ``F.kl_div`` (KL plus the targets'
-    entropy is the cross-entropy);
+    entropy is the cross-entropy), and torch's other losses;
     your own :func:`log_softmax` is fine.
     """
     raise NotImplementedError("cross_entropy: -log_softmax at the target, averaged over rows")
@@ -181,7 +185,8 @@ def entropy(p: Tensor) -> Tensor:
 
     p (..., k) holds probability vectors; the result has shape ``p.shape[:-1]``, one value per
     row. Off limits: ``torch.special.entr``, ``torch.distributions``, ``F.kl_div`` (−KL(p‖1) is
-    H(p)), ``F.cross_entropy`` (with logits log p and soft targets p it is H(p)). Allowed: ``torch.xlogy`` (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
+    H(p)), ``F.cross_entropy`` (with logits log p and soft targets p it is H(p)), and torch's other
+    losses. Allowed: ``torch.xlogy`` (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
     """
     raise NotImplementedError("entropy: -sum(p * log p) over the last dim, treating 0*log 0 as 0")
 
@@ -192,7 +197,8 @@ def kl_div(p: Tensor, q: Tensor) -> Tensor:
     p and q (..., k) hold probability vectors; the result has shape ``p.shape[:-1]``.
     Terms with p = 0 contribute 0; where q = 0 < p the divergence is +inf.
     Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``, ``F.cross_entropy``
-    (over soft targets p with logits log q it is −Σ p·log q). Allowed: ``torch.xlogy`` (and
+    (over soft targets p with logits log q it is −Σ p·log q), and torch's other losses (a Poisson
+    NLL of log q against p is Σ q − p·log q). Allowed: ``torch.xlogy`` (and
     ``torch.special.xlogy``).
     """
     raise NotImplementedError("kl_div: sum of p * (log p - log q), 0 where p == 0")

@@ -60,7 +60,8 @@ def batch_norm(x: Tensor, gamma: Tensor, beta: Tensor, running_mean: Tensor, run
     instance/layer/group/RMS norms: ``F.rms_norm`` of centred values is this normalisation; and
     the folds of a batch norm into weights: ``torch.nn.utils.fuse_conv_bn_eval``,
     ``torch.nn.utils.fuse_conv_bn_weights``, ``torch.nn.utils.fuse_linear_bn_eval``,
-    ``torch.nn.utils.fuse_linear_bn_weights``).
+    ``torch.nn.utils.fuse_linear_bn_weights``; and every function that gives a norm or a distance,
+    ``F.normalize`` among them: the centred values' norm is their standard deviation times √n).
     """
     raise NotImplementedError("batch_norm: statistics over dims (0, 2, 3), reshaped to broadcast per channel")
 

@@ -5,7 +5,10 @@ docstring uses (tests/grader/test_off_limits.py holds both sides equal)."""
 
 from __future__ import annotations
 
+import functools
 import re
+
+import torch.nn.functional as F
 
 from grader.checks.inputs import torch_ops
 from grader.sandboxed.probe_kit import GRADIENT_TAKEN
@@ -13,12 +16,18 @@ from grader.sandboxed.probe_kit import GRADIENT_TAKEN
 _NORMALISATIONS = ("batch", "group", "instance", "layer", "rms")
 
 
+@functools.cache
+def _names() -> frozenset[str]:
+    """Every op torch registers, and every public function of ``torch.nn.functional`` (the recorder
+    sees those written in Python by their own names: ``F.triplet_margin_with_distance_loss``)."""
+    functions = {name for name in dir(F) if not name.startswith("_") and callable(getattr(F, name))}
+    return torch_ops() | functions
+
+
 def _ops(pattern: str, words: str, leave: tuple[str, ...] = ("backward",)) -> dict[str, str]:
-    """{op: words} for every op whose name matches ``pattern`` and holds none of ``leave`` (forward
-    ops only, by default)."""
-    return {
-        op: words for op in torch_ops() if re.search(pattern, op) and not any(part in op for part in leave)
-    }
+    """{op: words} for every op or function whose name matches ``pattern`` and holds none of
+    ``leave`` (forward ops only, by default)."""
+    return {op: words for op in _names() if re.search(pattern, op) and not any(part in op for part in leave)}
 
 
 def norms_and_distances(words: str) -> dict[str, str]:
@@ -114,3 +123,14 @@ def gradients_inside() -> dict[str, str]:
         "run_backward": ".backward() / torch.autograd.grad",
         GRADIENT_TAKEN: "grad_fn",
     }
+
+
+def statistics(words: str) -> dict[str, str]:
+    """The variance, the standard deviation and the covariance (of [x, −x], centred already, each
+    gives ‖x‖ up to a factor)."""
+    return _ops(r"^(var|std|cov|corrcoef)(_mean)?$", words)
+
+
+def losses(words: str) -> dict[str, str]:
+    """Every loss torch has (a loss exercise computes a loss: another computes it, or its parts)."""
+    return _ops(r"loss|kl_div|cross_entropy|(^|_)nll", words)

@@ -51,6 +51,7 @@ OTHER_WORDS = {
     ("grader/engine/pytest_compat.py", "evaluate"): "pytest's Expression.evaluate",
     ("grader/sandboxed/subset_members.py", "matmul"): "Python's operator.matmul (the @ operator)",
     ("grader/checks/held_out.py", "accuracy"): "a held-out metric's name, as a course declares it",
+    ("grader/checks/families.py", "dropout"): "torch's dropout ops, as the dispatcher names them",
 }
 
 

@@ -99,18 +99,24 @@ _OVER_TWO_CLASSES = {
 # torch.distributions computes entropies and divergences in ops of its own: no op names it, the
 # source does (grader/engine/subset/twins.py reads every declared name there)
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}
+# every loss torch has: another computes a loss exercise's value or its parts (attacks a125's 07: bce by
+# F.kl_div, 08: kl_div by F.poisson_nll_loss); each exercise's own twins keep their own words after it
+_LOSSES = families.losses("torch's other losses")
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 OFF_LIMITS = {
     "mse": {
+        **_LOSSES,
+        **_DISTRIBUTIONS,
         "mse_loss": "F.mse_loss / nn.MSELoss",
         "gaussian_nll_loss": "F.gaussian_nll_loss / nn.GaussianNLLLoss",
         **_REGRESSION,
         **_NORMS,
         **{op: "F.rms_norm" for op in ("rms_norm", "_fused_rms_norm")},  # d / rms(d): rms² is the mean
     },
-    "l1": {"l1_loss": "F.l1_loss / nn.L1Loss", **_REGRESSION, **_NORMS},
+    "l1": {**_LOSSES, **_DISTRIBUTIONS, "l1_loss": "F.l1_loss / nn.L1Loss", **_REGRESSION, **_NORMS},
     "huber": {
+        **_LOSSES,
         "huber_loss": "F.huber_loss / nn.HuberLoss",
         "smooth_l1_loss": "F.smooth_l1_loss / nn.SmoothL1Loss",
     },
@@ -134,12 +140,14 @@ OFF_LIMITS = {
         **families.gradients_inside(),
     },
     "bce": {
+        **_LOSSES,
         "binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss",
         **_OVER_TWO_CLASSES,
         # of the log-odds log p − log(1 − p) (attacks a124's 69: bce 8/8)
         "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
     },
     "bce_with_logits": {
+        **_LOSSES,
         "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss",
         # the losses equal to it (seal11: one row of logits)
         "multilabel_soft_margin_loss": "F.multilabel_soft_margin_loss",
@@ -149,6 +157,7 @@ OFF_LIMITS = {
     "softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
     "log_softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
     "cross_entropy": {
+        **_LOSSES,
         **_DISTRIBUTIONS,
         "cross_entropy": "F.cross_entropy / nn.CrossEntropyLoss",
         "cross_entropy_loss": "F.cross_entropy / nn.CrossEntropyLoss",
@@ -165,8 +174,20 @@ OFF_LIMITS = {
     # −KL(p ‖ 1) is the entropy (attacks a123's 12: entropy 8.5/8.5)
     # over soft targets p with logits log q, F.cross_entropy is −Σ p·log q: H(p) where q = p (attacks
     # a122's 127: kl_div 1/9.5)
-    "entropy": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS, **_SOFT_CE},
-    "kl_div": {"special_entr": "torch.special.entr", "kl_div": "F.kl_div", **_DISTRIBUTIONS, **_SOFT_CE},
+    "entropy": {
+        **_LOSSES,
+        "special_entr": "torch.special.entr",
+        "kl_div": "F.kl_div",
+        **_DISTRIBUTIONS,
+        **_SOFT_CE,
+    },
+    "kl_div": {
+        **_LOSSES,
+        "special_entr": "torch.special.entr",
+        "kl_div": "F.kl_div",
+        **_DISTRIBUTIONS,
+        **_SOFT_CE,
+    },
 }
 
 

@@ -67,6 +67,9 @@ def basic_block_layers(c_in: int, c_out: int, stride: int = 1) -> list[nn.Module
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 OFF_LIMITS = {
     "batch_norm": {
+        # the centred values' norm is their standard deviation times √n (attacks a125's 41: F.normalize, 12/12)
+        **families.norms_and_distances("every function that gives a norm or a distance"),
+        "normalize": "F.normalize",
         **{
             name: "F.batch_norm / nn.BatchNorm*"
             for name in (

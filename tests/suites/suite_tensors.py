@@ -40,6 +40,8 @@ from grader.checks import (
 _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
 # "every function that gives a norm or a distance": each op torch registers as a distance or a norm,
 # not a normalisation layer's (attacks a121's 74: torch.pdist for norms, 8/8)
+# torch.distributions computes log-densities in ops of its own: no op names it, the module is off limits whole
+_DISTRIBUTIONS = {"distributions": "torch.distributions"}
 _NORMS_AND_DISTANCES = families.norms_and_distances("every function that gives a norm or a distance")
 OFF_LIMITS = {
     "pairwise_sq_dists": {
@@ -49,6 +51,7 @@ OFF_LIMITS = {
         **{name: "torch.pdist" for name in ("pdist", "_pdist_forward")},
         "pairwise_distance": "F.pairwise_distance",
         "triplet_margin_loss": "F.triplet_margin_loss",
+        **_DISTRIBUTIONS,
     },
     # −n·∂F.nll_loss/∂scores at any scores is the one-hot table (attacks a124's 22: 8/8); its
     # backward kernel is refused where the exercise's code runs it
@@ -116,7 +119,10 @@ OFF_LIMITS = {
         },
         # of [x, −x], centred already, a normalisation's scale and the variance give ‖x‖ (attacks a124's 67, 68)
         **families.normalisations("every normalisation layer"),
-        **{op: "torch.var / torch.std" for op in ("var", "std", "var_mean", "std_mean")},
+        # of [x, −x] the covariance too (attacks a125's 23: norms 4/8)
+        **families.statistics("torch.var / torch.std / torch.cov / torch.corrcoef"),
+        # a Gaussian's log-density at x (attacks a125's 22, for pairwise_sq_dists: 4/10)
+        **_DISTRIBUTIONS,
         "nuclear_norm": "torch.nuclear_norm",
         # a norm as part of the value (seal11: the one singular value of x as a row)
         "normalize": "F.normalize",
