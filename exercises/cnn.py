@@ -40,8 +40,9 @@ def corr2d(x: Tensor, k: Tensor) -> Tensor:
     x: (H, W), k: (kh, kw), kh ≤ H, kw ≤ W, floating point. Returns (H − kh + 1, W − kw + 1) of
     x's dtype, differentiable w.r.t. x and k (gradients checked in float64, as the module says).
     Loops are fine. Off limits: torch's convolution functions (``F.conv2d``,
-    ``nn.Conv2d``, ``torch.conv2d``, …), ``F.embedding_bag`` (a weighted sum of gathered rows)
-    and ``torch.fft`` (a convolution is a product of spectra).
+    ``nn.Conv2d``, ``torch.conv2d``, …), ``F.embedding_bag`` (a weighted sum of gathered rows),
+    ``torch.fft`` (a convolution is a product of spectra), and numpy's ``numpy.correlate`` and
+    ``numpy.convolve``.
     """
     raise NotImplementedError("corr2d: for every output position, sum the window times the kernel")
 
@@ -54,7 +55,8 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
     spatial axes. Returns (N, C_out, H_out, W_out) with
     H_out = ⌊(H + 2·padding − kh)/stride⌋ + 1 (W_out likewise). Must stay differentiable.
     Off limits: ``F.conv2d``, ``torch.conv2d``, ``nn.Conv2d`` and torch's other convolutions,
-    ``F.embedding_bag`` (a weighted sum of gathered rows), ``torch.fft`` (a product of spectra);
+    ``F.embedding_bag`` (a weighted sum of gathered rows), ``torch.fft`` (a product of spectra),
+    numpy's ``numpy.correlate`` and ``numpy.convolve``;
     ``F.unfold`` (im2col) and ``F.pad`` are allowed.
     """
     raise NotImplementedError("conv2d: pad, take windows (F.unfold), multiply by the flattened weight")

@@ -44,7 +44,8 @@ def relu(x: Tensor) -> Tensor:
     activations at a setting that makes them ReLU (a slope, a threshold or an alpha of 0, bounds of
     0 and ∞, a sharpness without end): ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``,
     ``F.celu``, ``F.threshold``, ``F.hardtanh``, ``F.relu6``, ``F.softplus``; and the losses with a
-    hinge, max(0, ·), in their value. Its gradient at exactly 0 is not judged.
+    hinge, max(0, ·), in their value; and torch's fake quantisations (a clamp to a range). Its
+    gradient at exactly 0 is not judged.
     """
     raise NotImplementedError("relu: keep positive entries, zero the rest")
 
@@ -69,7 +70,8 @@ def hard_sigmoid_from_relus(x: Tensor) -> Tensor:
     Two ReLUs make a hard sigmoid (the ML lecture's piecewise-linear curves). Judged on |x| ≤ 100.
     Off limits: ``F.hardsigmoid``, ``F.hardswish`` (x·hardsigmoid(x)), ``F.hardtanh``, ``torch.clamp``,
     ``torch.clip``, and relu's other twins: ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``,
-    ``F.celu``, ``F.threshold``, ``F.relu6``, ``F.softplus`` and the losses with a hinge.
+    ``F.celu``, ``F.threshold``, ``F.relu6``, ``F.softplus``, the losses with a hinge and torch's
+    fake quantisations.
     """
     raise NotImplementedError("hard_sigmoid_from_relus: the difference of two shifted ReLUs")
 

@@ -63,8 +63,9 @@ def pairwise_sq_dists(a: Tensor, b: Tensor) -> Tensor:
     |a[i]|² + |b[j]|², with no absolute floor (rows near the origin count too). Off limits:
     ``torch.cdist``, ``torch.pdist``, ``F.pairwise_distance`` and
     the losses built on it (``F.triplet_margin_loss``), every function that gives a norm or a
-    distance (a norm of the differences, squared, is the answer), and ``torch.distributions`` (a
-    Gaussian's log-density is −|a − b|²/2 up to constants).
+    distance (a norm of the differences, squared, is the answer), the standard library's
+    ``math.hypot``, ``math.dist`` and ``statistics`` too, and ``torch.distributions`` (a Gaussian's
+    log-density is −|a − b|²/2 up to constants).
     """
     raise NotImplementedError("pairwise_sq_dists: broadcast a[:, None, :] against b[None, :, :]")
 
@@ -128,8 +129,8 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
     ``torch.linalg.matrix_norm``, ``torch.nuclear_norm``, ``torch.cdist``,
     ``F.pairwise_distance``, ``torch.dist``, ``torch._foreach_norm`` (every function that gives a
-    norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too, and the
-    regression losses ``F.l1_loss``, ``F.mse_loss``, ``F.smooth_l1_loss``, ``F.huber_loss``,
+    norm or a distance, the standard library's ``math.hypot``, ``math.dist`` and ``statistics``
+    too, and the regression losses ``F.l1_loss``, ``F.mse_loss``, ``F.smooth_l1_loss``, ``F.huber_loss``,
     ``F.gaussian_nll_loss``: against 0, summed, one is a norm), ``torch.var``, ``torch.std``,
     ``torch.cov``, ``torch.corrcoef`` and every normalisation layer (of [x, −x] they give ‖x‖),
     ``torch.distributions`` (a Gaussian's log-density at x is −‖x‖²/2 up to constants), and those

@@ -31,8 +31,9 @@ def _ops(pattern: str, words: str, leave: tuple[str, ...] = ("backward",)) -> di
 
 
 def norms_and_distances(words: str) -> dict[str, str]:
-    """Each op torch registers as a norm or a distance, not a normalisation layer's."""
-    return _ops(r"dist|(^|_)norm($|_)", words, ("backward", "is_distributed", *_NORMALISATIONS))
+    """Each op torch registers as a norm or a distance, not a normalisation layer's, and the power-average
+    poolings (an Lp pooling over a whole row is its p-norm)."""
+    return _ops(r"dist|(^|_)norm($|_)|lp_pool", words, ("backward", "is_distributed", *_NORMALISATIONS))
 
 
 def decompositions(words: str) -> dict[str, str]:
@@ -134,3 +135,8 @@ def statistics(words: str) -> dict[str, str]:
 def losses(words: str) -> dict[str, str]:
     """Every loss torch has (a loss exercise computes a loss: another computes it, or its parts)."""
     return _ops(r"loss|kl_div|cross_entropy|(^|_)nll", words)
+
+
+def fake_quantizations(words: str) -> dict[str, str]:
+    """torch's fake quantisations: each clamps its input to a range (and rounds it to a step)."""
+    return _ops(r"fake_quant", words)

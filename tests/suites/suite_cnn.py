@@ -57,18 +57,22 @@ _SPECTRA = {**families.spectra("torch.fft"), "fft": "torch.fft"}
 _EMBEDDING_BAG = dict.fromkeys(
     ("embedding_bag", "_embedding_bag", "_embedding_bag_forward_only"), "F.embedding_bag"
 )
+# numpy's 1-D correlation and convolution, row by row (attacks a125's 37: corr2d 4.5/8.5)
+_NUMPY = {"numpy_correlate": "numpy.correlate", "numpy_convolve": "numpy.convolve"}
 OFF_LIMITS = {
     "corr2d": {
         **families.convolutions("torch's convolution functions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
         **_SPECTRA,
+        **_NUMPY,
     },
     "conv2d": {
         **families.convolutions("torch's other convolutions"),
         "conv2d": CONVOLUTION,
         **_EMBEDDING_BAG,
         **_SPECTRA,
+        **_NUMPY,
     },
     "max_pool2d": {
         **families.max_poolings(OTHER_MAX_POOLINGS),

@@ -54,6 +54,8 @@ _GRADIENT_INSIDE = families.gradients_inside()
 _RELU = {
     # max(0, ·) is their hinge (attacks a124's 30, 46: margin_ranking_loss, hinge_embedding_loss 5/5)
     **families.hinges("the losses with a hinge"),
+    # a clamp to [0, ∞) or to [0, 1] with a fine step (attacks a125's 54: hard_sigmoid_from_relus 5/5)
+    **families.fake_quantizations("torch's fake quantisations"),
     "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
     "relu_": "F.relu / Tensor.relu",
     "leaky_relu": "F.leaky_relu",

@@ -40,6 +40,9 @@ from grader.checks import (
 _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
 # "every function that gives a norm or a distance": each op torch registers as a distance or a norm,
 # not a normalisation layer's (attacks a121's 74: torch.pdist for norms, 8/8)
+# the standard library's norms, distances and variances, on the values as Python floats (attacks
+# a125's 66: pairwise_sq_dists by math.dist 4/10, norms by statistics.pvariance 4/8)
+_STANDARD_LIBRARY = {"math_hypot": "math.hypot", "math_dist": "math.dist", "statistics": "statistics"}
 # torch.distributions computes log-densities in ops of its own: no op names it, the module is off limits whole
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}
 _NORMS_AND_DISTANCES = families.norms_and_distances("every function that gives a norm or a distance")
@@ -52,6 +55,7 @@ OFF_LIMITS = {
         "pairwise_distance": "F.pairwise_distance",
         "triplet_margin_loss": "F.triplet_margin_loss",
         **_DISTRIBUTIONS,
+        **_STANDARD_LIBRARY,
     },
     # −n·∂F.nll_loss/∂scores at any scores is the one-hot table (attacks a124's 22: 8/8); its
     # backward kernel is refused where the exercise's code runs it
@@ -99,8 +103,7 @@ OFF_LIMITS = {
     "norms": {
         **_NORMS_AND_DISTANCES,
         # "every function that gives a norm or a distance": the standard library's too
-        "math_hypot": "math.hypot",
-        "math_dist": "math.dist",
+        **_STANDARD_LIBRARY,
         "norm": "torch.norm",
         "frobenius_norm": "torch.norm",
         "linalg_norm": "torch.linalg.norm",

@@ -119,7 +119,7 @@ def _torch_rule(name: str) -> _Rule | None:
         rest = name[3:]
         globs = [f"torch.nn.{rest}"] + ([f"torch.nn.*.{rest}"] if "." not in rest else [])
         return _Rule(name, globs=tuple(globs))
-    if name.startswith(("torch.", "math.", "numpy.")):
+    if name.startswith(("torch.", "math.", "numpy.")) or name in members.modules():  # ``statistics``
         return _Rule(name, paths=(name,))
     return None
 
