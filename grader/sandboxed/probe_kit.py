@@ -209,22 +209,30 @@ def gradients_taken(recorder: Notes, off: frozenset[str]) -> Iterator[None]:
     """Inside, where ``off`` (the call's own, or its probe's exercise's: :data:`_HELD`) names
     :data:`GRADIENT_TAKEN`: a gradient the call takes is noted, by the saved tensors any backward
     reads (a node called by hand too); after the call, a check's own gradient of its answer reads
-    them unnoted. Only there: ``torch.func``'s transforms refuse to run under such hooks."""
+    them unnoted. Only there: ``torch.func``'s transforms, which refuse to run under such hooks, are
+    noted and refused as they enter."""
     if GRADIENT_TAKEN not in off:
         yield
         return
-    inside = [True]
+    inside, graph = [True], torch.autograd.graph
+    refusing_hooks = graph.disable_saved_tensors_hooks  # torch.func's transforms enter it, and refuse
 
     def unpacked(saved: Any) -> Any:
         if inside[0]:
             recorder.note(GRADIENT_TAKEN, written=True)
         return saved
 
+    def transform_entered(message: str) -> Any:
+        recorder.note(GRADIENT_TAKEN, written=True)
+        raise OffLimitsOp(f"{GRADIENT_TAKEN}: a gradient taken inside the call")
+
+    graph.disable_saved_tensors_hooks = transform_entered  # type: ignore[assignment]  # raises instead
     try:
-        with torch.autograd.graph.saved_tensors_hooks(lambda saved: saved, unpacked):
+        with graph.saved_tensors_hooks(lambda saved: saved, unpacked):
             yield
     finally:
         inside[0] = False
+        graph.disable_saved_tensors_hooks = refusing_hooks
 
 
 def ops_used(
