@@ -88,7 +88,9 @@ class Sigmoid(torch.autograd.Function):
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
     ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
     ``F.scaled_dot_product_attention`` (its weights are a softmax), and softplus's gradient taken
-    inside the call (σ is its derivative; ``F.softplus`` itself is allowed).
+    inside the call (σ is its derivative; ``F.softplus`` itself is allowed); and no gradient taken
+    inside forward (``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called by hand: σ is
+    the gradient of logaddexp(x, 0)).
     Double backward is not required.
     """
 

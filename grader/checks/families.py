@@ -113,17 +113,19 @@ def hinges(words: str) -> dict[str, str]:
     return _ops(r"margin_ranking|hinge|multi_margin|multilabel_margin|triplet_margin", words)
 
 
-def gradients_inside() -> dict[str, str]:
+def gradients_inside(by_name: bool = True) -> dict[str, str]:
     """A gradient taken inside the call, however it is taken (the value is the gradient of an allowed
     function: σ of softplus's or logaddexp(x, 0)'s, tanh of logaddexp(x, −x)'s, a one-hot of a picked
-    entry's): ``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called by hand."""
-    return {
+    entry's): ``.backward()``, ``torch.autograd.grad``, a node's ``grad_fn`` called by hand, as the
+    saved tensors it reads tell (the probe kit's hooks). ``by_name``: the functions named too, where
+    no check takes a gradient inside its recorded calls (a custom Function's own does)."""
+    named = {
         "backward": ".backward()",
         "grad": "torch.autograd.grad",
         "_run_backward": ".backward() / torch.autograd.grad",
         "run_backward": ".backward() / torch.autograd.grad",
-        GRADIENT_TAKEN: "grad_fn",
     }
+    return {**(named if by_name else {}), GRADIENT_TAKEN: ".backward() / torch.autograd.grad / grad_fn"}
 
 
 def statistics(words: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import CodeType
+from types import CodeType, FrameType
 from typing import Any, Protocol
 
 import torch
@@ -202,14 +202,22 @@ def answering(refuse: frozenset[str], helpers: tuple[str, ...]) -> Iterator[None
 # What the recorder notes where the call takes a gradient (a suite's OFF_LIMITS key: "no gradient
 # taken inside the call"), however it takes it: .backward(), autograd.grad, a node's grad_fn called
 GRADIENT_TAKEN = "grad_fn"
+_FUNCTION_APPLY = torch.autograd.Function.apply.__func__.__code__  # type: ignore[attr-defined]
+
+
+def _module_frame(frame: FrameType | None, module_globals: Any) -> FrameType | None:
+    """The first frame at ``frame`` or above it that runs the submitted module's code."""
+    while frame is not None and frame.f_globals is not module_globals:
+        frame = frame.f_back
+    return frame
 
 
 @contextmanager
-def gradients_taken(recorder: Notes, off: frozenset[str]) -> Iterator[None]:
+def gradients_taken(recorder: _Recorder, off: frozenset[str]) -> Iterator[None]:
     """Inside, where ``off`` (the call's own, or its probe's exercise's: :data:`_HELD`) names
     :data:`GRADIENT_TAKEN`: a gradient the call takes is noted, by the saved tensors any backward
-    reads (a node called by hand too); after the call, a check's own gradient of its answer reads
-    them unnoted. Only there: ``torch.func``'s transforms, which refuse to run under such hooks, are
+    reads (a node called by hand too), not a custom Function's backward reading what its ctx saved;
+    after the call, a check's own gradient of its answer reads them unnoted. Only there: ``torch.func``'s transforms, which refuse to run under such hooks, are
     noted and refused as they enter."""
     if GRADIENT_TAKEN not in off:
         yield
@@ -217,10 +225,14 @@ def gradients_taken(recorder: Notes, off: frozenset[str]) -> Iterator[None]:
     inside, graph = [True], torch.autograd.graph
     refusing_hooks = graph.disable_saved_tensors_hooks  # torch.func's transforms enter it, and refuse
 
-    def unpacked(saved: Any) -> Any:
-        if inside[0]:
-            recorder.note(GRADIENT_TAKEN, written=True)
-        return saved
+    def packed(saved: Any) -> tuple[Any, bool]:
+        # what a custom Function's ctx saves is packed as its apply ends: its own backward reads it
+        return saved, sys._getframe(1).f_code is _FUNCTION_APPLY
+
+    def unpacked(saved: tuple[Any, bool]) -> Any:
+        if inside[0] and not saved[1] and _module_frame(sys._getframe(1), recorder.module_globals):
+            recorder.note(GRADIENT_TAKEN, written=True)  # the learner's code took it, not a probe
+        return saved[0]
 
     def transform_entered(message: str) -> Any:
         recorder.note(GRADIENT_TAKEN, written=True)
@@ -228,7 +240,7 @@ def gradients_taken(recorder: Notes, off: frozenset[str]) -> Iterator[None]:
 
     graph.disable_saved_tensors_hooks = transform_entered  # type: ignore[assignment]  # raises instead
     try:
-        with graph.saved_tensors_hooks(lambda saved: saved, unpacked):
+        with graph.saved_tensors_hooks(packed, unpacked):
             yield
     finally:
         inside[0] = False

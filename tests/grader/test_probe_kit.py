@@ -96,14 +96,17 @@ def _sigmoid_by_func(x: torch.Tensor) -> torch.Tensor:
 )
 def test_a_gradient_taken_inside_the_call_is_noted_where_it_is_off_limits(taken):
     x = torch.randn(5)
-    result, names = kit.ops_used(lambda: taken(x), off={kit.GRADIENT_TAKEN})
+    this = sys.modules[__name__]  # the learner's module: its code takes the gradient, not a probe's
+    result, names = kit.ops_used(lambda: taken(x), this, off={kit.GRADIENT_TAKEN})
     assert result == kit.OFF_LIMITS_MARK + kit.GRADIENT_TAKEN + ">"
     torch.testing.assert_close(kit.ops_used(lambda: taken(x))[0], torch.sigmoid(x))  # elsewhere: allowed
 
 
 def test_a_checks_gradient_of_the_answer_after_the_call_is_not_noted():
     x = torch.randn(5, requires_grad=True)
-    result, names = kit.ops_used(lambda: torch.exp(-F.softplus(-x)), off={kit.GRADIENT_TAKEN})
+    result, names = kit.ops_used(
+        lambda: torch.exp(-F.softplus(-x)), sys.modules[__name__], off={kit.GRADIENT_TAKEN}
+    )
     result.sum().backward()  # the saved tensors read after the call, as a gradient check reads them
     assert kit.GRADIENT_TAKEN not in names
     torch.testing.assert_close(x.grad, torch.sigmoid(x) * (1 - torch.sigmoid(x)))
@@ -618,3 +621,36 @@ def test_a_recurrent_layer_is_recorded_as_the_twin_of_what_its_gates_compute(lay
     sigmoid, tanh = _suite("losses").OFF_LIMITS["sigmoid"], _suite("mlp").OFF_LIMITS["tanh"]
     assert set(ops) & set(tanh), sorted(ops)
     assert bool(set(ops) & set(sigmoid)) == (layer != "RNN"), sorted(ops)  # an RNN's cell is tanh alone
+
+
+_LEARNER = """
+import torch
+
+
+class Sigmoid(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / (1 + torch.exp(-x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (out,) = ctx.saved_tensors  # its own ctx's: the exercise's backward, not a gradient taken inside
+        return grad_output * out * (1 - out)
+"""
+
+
+def test_a_functions_backward_reading_its_ctx_and_a_probes_gradient_are_not_noted():
+    learner = types.ModuleType("learner")
+    exec(_LEARNER, learner.__dict__)
+    x = torch.randn(5, requires_grad=True)
+
+    def probed():  # a check's call: the learner's Function, then the check's own backward, both recorded
+        y = learner.Sigmoid.apply(x)
+        (y * torch.randn(5)).sum().backward()
+        return y.detach()
+
+    result, names = kit.ops_used(probed, learner, off={kit.GRADIENT_TAKEN})
+    assert kit.GRADIENT_TAKEN not in names
+    torch.testing.assert_close(result, torch.sigmoid(x.detach()))

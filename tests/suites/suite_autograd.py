@@ -64,6 +64,9 @@ OFF_LIMITS = {
         **families.attentions("F.scaled_dot_product_attention", backward=True),
         # σ is softplus's derivative: its backward kernel run inside forward (attacks a123's 53)
         "softplus_backward": "softplus's gradient taken inside the call",
+        # any gradient its forward takes: logaddexp(x, 0)'s is σ, by a node's grad_fn (attacks a125's 34);
+        # its own backward reading what its ctx saved is not one, nor a check's .backward() in its calls
+        **families.gradients_inside(by_name=False),
     },
 }
 
