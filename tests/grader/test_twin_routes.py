@@ -112,8 +112,9 @@ def test_a_module_the_list_names_is_refused_anywhere_in_a_submission_that_cannot
     )
     sources = subset.sources_of(tmp_path, "losses", False)
     found = subset_twins.imported_anywhere(sources, "losses.py", rules("losses"), exercises("losses"))
-    # every exercise whose list names it: the softmax family's too (a Categorical's normalised logits)
-    families = {"entropy", "kl_div", "softmax", "log_softmax", "cross_entropy"}
+    # every exercise whose list names it: the softmax family's too (a Categorical's normalised logits),
+    # mse's and l1's (a Gaussian's and a Laplace's log-density)
+    families = {"entropy", "kl_div", "softmax", "log_softmax", "cross_entropy", "mse", "l1"}
     assert set(found) == families and found["entropy"].file == "h.py", found
     clean = {"losses.py": solution("losses")}
     assert not subset_twins.imported_anywhere(clean, "losses.py", rules("losses"), exercises("losses"))
