@@ -29,7 +29,8 @@ _LISTDIR = os.listdir
 
 def listdir(path: Any = ".") -> list[Any]:
     """``os.listdir``, installed at the seal: called from graded code, no directory of the worker's
-    descriptors (:func:`guarded.descriptor`: ``/proc/self/fd``); anywhere else os' own."""
+    descriptors (:func:`guarded.descriptor`: ``/proc/self/fd``), the path read once; anywhere else os' own."""
+    path = guarded.plain_path(path)
     if guarded.graded(sys._getframe(1).f_builtins) and guarded.descriptor(path):
         raise PermissionError(
             errno.EACCES, f"listing {path!r} is off limits in graded code: list a folder by its path"
@@ -45,7 +46,8 @@ def readlink(path: Any, *, dir_fd: int | None = None) -> Any:
     pathlib's ``readlink`` and ``resolve`` call it), no link among the worker's descriptors
     (``/proc/self/fd/N``: where each leads), read by its path as written (os.path.realpath, which
     :func:`guarded.descriptor` takes, calls this); anywhere else os' own."""
-    if dir_fd is None and isinstance(path, (str, bytes, os.PathLike)):
+    path = guarded.plain_path(path)
+    if dir_fd is None and isinstance(path, (str, bytes)):
         if guarded.names_descriptor(os.path.abspath(os.fsdecode(path))):
             refuse_descriptor("os.readlink", 0, sys._getframe(1))  # 0: a descriptor, whatever its path
     elif dir_fd is not None:

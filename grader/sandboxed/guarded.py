@@ -2,8 +2,8 @@
 ``delattr`` that hold a name computed at run time to the lists the static check holds a
 written-out name to (docs/sandbox.md, "The graded subset").
 
-A name is an exact ``str`` or refused: a subclass could answer the guard's questions itself (its
-``__eq__``, ``startswith``). The guard's state is out of reach of what a submission writes: its
+A name is an exact ``str`` or refused, a path an exact copy: a subclass could answer the guard's
+questions itself (its ``__eq__``, ``startswith``). The guard's state is out of reach of what a submission writes: its
 functions run over a private copy of this module's namespace, of the builtins and of the modules
 they read, made when it is imported (:func:`_sealed`), not the module globals a member that writes
 a module's namespace could replace (``enum.global_enum``, refused in the member list too).
@@ -25,8 +25,7 @@ from typing import Any
 
 from grader.sandboxed import subset_members
 
-# Attributes that walk from an object to frames, code, namespaces, classes' relatives, or
-# install a tracer: the ways from a value the probe passed in to the recorder.
+# Attributes that walk from an object to frames, code, namespaces, classes' relatives, or install a tracer.
 ATTRIBUTES = frozenset(
     {
         "f_back",
@@ -365,11 +364,20 @@ def update_wrapper(
 _PROC_DESCRIPTORS = frozenset({"fd", "fdinfo", "mem", "map_files"})
 
 
+def plain_path(file: Any) -> Any:
+    """A path read once, an exact str or bytes (a PathLike's ``__fspath__`` answers anew each time)."""
+    if not isinstance(file, (str, bytes, os.PathLike)):
+        return file
+    path = os.fspath(file)
+    return str.__str__(path) if isinstance(path, str) else bytes(memoryview(path))
+
+
 def descriptor(file: Any) -> bool:
     """``file`` is no path graded code names: a descriptor number (an int is no declared file: the
     worker's own pipes are 0 and 3), a path into ``/dev`` or one of a process's descriptors or
     memory in ``/proc``, where those descriptors have names too (``/proc/self/fd/0``, ``/dev/stdin``)."""
-    return not isinstance(file, (str, bytes, os.PathLike)) or names_descriptor(os.path.realpath(file))
+    file = plain_path(file)
+    return not isinstance(file, (str, bytes)) or names_descriptor(os.path.realpath(file))
 
 
 def names_descriptor(path: str | bytes) -> bool:
@@ -381,7 +389,8 @@ def names_descriptor(path: str | bytes) -> bool:
 
 
 def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
-    """``open`` of a file graded code names by its path (:func:`descriptor`)."""
+    """``open`` of a file graded code names by its path (:func:`descriptor`), read once."""
+    file = plain_path(file)
     if descriptor(file):
         raise PermissionError(
             errno.EACCES, f"opening {file!r} is off limits in graded code: open a file by its path"

@@ -157,7 +157,17 @@ def test_wraps_copies_what_graded_code_may_read(monkeypatch):
     assert subset.check(WRAPS_HONEST) == []
 
 
+# a path that answers the guard's questions itself: a str subclass denying every prefix, suffix and
+# substring test; a PathLike naming a file of the submission first, a descriptor after (attacks a125's 70)
+_DENYING = (
+    "class S(str):\n"
+    "    def startswith(self, *a):\n        return False\n"
+    "    def endswith(self, *a):\n        return False\n"
+    "    def __contains__(self, item):\n        return False\n\n\n"
+)
 OPENS = {
+    "a str subclass by /proc": _DENYING + "def reach():\n    return open(S('/proc/self/fdinfo/0'))\n",
+    "a str subclass by /dev": _DENYING + "def reach():\n    return open(S('/dev/zero'), 'rb')\n",
     "a descriptor number": "def reach():\n    return open(0, 'rb', closefd=False)\n",
     "the worker's descriptors by path": "def reach():\n    return open('/proc/self/fd/0', 'rb')\n",
     "a descriptor by /dev": "def reach():\n    return open('/dev/stdin', 'rb')\n",
@@ -172,13 +182,32 @@ def test_open_takes_no_descriptor_of_the_worker(monkeypatch, how):
         module.reach()
 
 
+TURNING = (
+    "class P:\n"
+    "    seen = 0\n\n"
+    "    def __init__(self, first):\n        self.first = first\n\n"
+    "    def __fspath__(self):\n"
+    "        P.seen += 1\n"
+    "        return self.first if P.seen == 1 else '/proc/self/fd/0'\n\n\n"
+    "def read(first):\n    with open(P(first)) as f:\n        return f.read()\n"
+)
+
+
 @pytest.mark.unit
-@pytest.mark.parametrize("where", ["/proc/self/fd", "/dev/fd", 0])
+def test_open_reads_the_path_it_was_checked_for(monkeypatch):
+    """A PathLike naming a file of the submission when checked and a descriptor after is read once."""
+    module = _graded(TURNING, monkeypatch)
+    assert module.read(str(REPO / "pyproject.toml")).startswith("[")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", ["/proc/self/fd", "/dev/fd", 0, "S('/proc/self/fd')"])
 def test_no_directory_of_the_workers_descriptors_is_listed(monkeypatch, where):
     monkeypatch.setattr(os, "listdir", descriptors.listdir)
-    module = _graded("import os\n\n\ndef reach(where):\n    return os.listdir(where)\n", monkeypatch)
+    source = _DENYING + "import os\n\n\ndef reach(where):\n    return os.listdir(where)\n"
+    module = _graded(source, monkeypatch)
     with pytest.raises(PermissionError, match="graded code"):
-        module.reach(where)
+        module.reach(module.S("/proc/self/fd") if where == "S('/proc/self/fd')" else where)
     assert os.listdir("/proc/self/fd")  # the worker's own reads are its own
 
 
