@@ -208,3 +208,23 @@ def test_an_import_binds_no_dunder_a_relative_import_would_read(tmp_path, bindin
     found = subset.refusal(tmp_path, "losses", single_file=False)
     assert found is not None and "assigning __package__" in found.what, found
     assert subset.check("import numpy as np\nfrom math import pi as PI\nimport __future__\n") == []
+
+
+FALLBACK = "try:\n    from .lossutils import core\nexcept {caught}:\n    from lossutils import core\n"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "caught", ["ImportError", "(ImportError, ValueError)", "Exception", "ModuleNotFoundError"]
+)
+def test_a_relative_import_that_falls_back_on_import_error_is_the_absolute_one(tmp_path, caught):
+    """In the topic's file (no package) a relative import raises ImportError: where a handler catches
+    it, the absolute import it falls back to runs (honest125's 02, 06, 10, 19, 23: a whole topic 0)."""
+    topic = with_package(tmp_path)
+    fallback = "from torch import Tensor\n\n" + FALLBACK.format(caught=caught)
+    topic.write_text(topic.read_text().replace("from torch import Tensor\n", fallback, 1))
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    if caught == "ModuleNotFoundError":  # does not catch the relative import's ImportError: refused
+        assert found is not None and "a relative import" in found.what, found
+    else:
+        assert found is None, found

@@ -12,7 +12,7 @@ from grader.base.i18n import N_
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.aliases import aliases
-from grader.engine.subset.facts import Facts, Place
+from grader.engine.subset.facts import Facts, Place, falls_back
 from grader.engine.subset.names import MEMBERS_INSTEAD, member_problem, missing_module, not_installed
 from grader.engine.subset.refusal import Refusal
 from grader.engine.subset.shapes import (
@@ -71,8 +71,9 @@ class _Check(Place):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
-        if node.level:
-            self.refuse(node, N_("a relative import"), BY_ITS_NAME.format(module or N_("the file")))
+        if node.level:  # in no package it reaches nothing: it raises ImportError, handled where it falls back
+            if not falls_back(node, self.facts.parents):
+                self.refuse(node, N_("a relative import"), BY_ITS_NAME.format(module or N_("the file")))
             return
         if self.missing(node, module):
             return

@@ -70,6 +70,30 @@ class Facts:
         self.bindings[name] += 1
 
 
+def falls_back(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``node`` stands in a ``try`` body whose handlers catch ImportError, in its own scope: where a
+    relative import cannot resolve (a file beside the topic's, in no package) it raises that, and the
+    handler's import runs (``try: from .kit import f`` / ``except ImportError: from kit import f``)."""
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(
+        parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    ):
+        if isinstance(parent, ast.Try) and child in parent.body:
+            if any(_catches_import_error(handler.type) for handler in parent.handlers):
+                return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _catches_import_error(caught: ast.expr | None) -> bool:
+    if isinstance(caught, ast.Tuple):
+        return any(map(_catches_import_error, caught.elts))
+    return caught is None or (isinstance(caught, ast.Name) and caught.id in _IMPORT_ERROR_CATCHERS)
+
+
+_IMPORT_ERROR_CATCHERS = frozenset({"ImportError", "Exception", "BaseException"})
+
+
 def an_open(node: ast.expr, imported: dict[str, str]) -> bool:
     """``open``, or a module's function named open (``gzip.open``), or a choice among them."""
     if isinstance(node, ast.IfExp):
