@@ -61,6 +61,11 @@ ROUTES = {
 # Ordinary code a learner writes for an exercise: accepted (a subset that refuses it fails the learner).
 ORDINARY = {
     "re.compile": "import re\nWORD = re.compile(r'\\w+')\n",
+    # type in an annotation's argument list is no value handed on (honest125's 30: a whole topic 0)
+    "type in Callable's arguments": (
+        "from typing import Callable, Dict\n\nREGISTRY: Dict[str, type] = {}\n\n\n"
+        "def register(name: str) -> Callable[[type], type]:\n    return REGISTRY.setdefault\n"
+    ),
     "cuDNN flags": "import torch\ntorch.backends.cudnn.deterministic = True\ntorch.backends.cudnn.benchmark = False\n",
     "fan helper": (
         "import math\nfrom torch import nn\n\ndef xavier_uniform_(w, gain=1.0):\n"

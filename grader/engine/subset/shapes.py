@@ -95,7 +95,8 @@ def handed_on(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
     class of isinstance or issubclass, or an annotation's part, it is not handed on."""
     child: ast.AST = node
     parent = parents.get(node)
-    while isinstance(parent, (ast.Subscript, ast.Tuple, ast.BinOp)):  # type[int] | None, (int, type)
+    parts = (ast.Subscript, ast.Tuple, ast.List, ast.BinOp)  # type | None, (int, type), Callable[[type], int]
+    while isinstance(parent, parts):
         child, parent = parent, parents.get(parent)
     if isinstance(parent, ast.Call):
         return not (
