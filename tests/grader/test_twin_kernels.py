@@ -138,24 +138,31 @@ def test_entropy_as_a_cross_entropy_over_soft_targets_earns_nothing(tmp_path):
     assert (got, cause) == (0.0, "twin")
 
 
-# attacks124 (blind to the guard), each an exercise computed by a function its list did not name
-# when first met (38 of 75 broke, by the tester's count): all those a docstring now names, graded as
-# one class; the six it still allows are left out, each a form the docstring allows by name
-# (σ as exp(−softplus(−x)) through softplus, logaddexp(0, ·) or logsumexp([0, ·]): 01, 02, 03, 28;
-# huber through softshrink, a clamp's remainder: 64; a pseudo-inverse built from torch.linalg.svd: 54;
-# tanh as 2σ(2x) − 1, which the corpus holds correct: 49)
-ALLOWED_FORMS = {"01", "02", "03", "28", "49", "54", "64"}
-ATTACKS124 = REPO / "tests" / "corpus" / "blind" / "attacks124"
+# The blind batches (each tester blind to the guard), each attack an exercise computed by a function its
+# list did not name when first met: all those a docstring now names, graded as one class; left out,
+# each batch's forms a docstring allows by name:
+# - attacks124 (38 of 75 broke): σ as exp(−softplus(−x)) through softplus, logaddexp(0, ·) or
+#   logsumexp([0, ·]) (01, 02, 03, 28); huber through softshrink, a clamp's remainder (64); a
+#   pseudo-inverse built from torch.linalg.svd (54); tanh as 2σ(2x) − 1, which the corpus holds correct (49);
+# - attacks125: tanh as 2σ(2x) − 1 and as a softmax of (x, −x), one σ (09, 48); σ as (1 + tanh(x/2))/2
+#   (59); the normal equations' inverse by torch.linalg.solve, which the docstring allows (28).
+BLIND = {
+    "attacks124": ({"01", "02", "03", "28", "49", "54", "64"}, 31, 8),
+    "attacks125": ({"09", "28", "48", "59"}, 21, 9),
+}
 
 
 @pytest.mark.e2e
-def test_attacks124_that_broke_first_earn_nothing_and_its_controls_full(tmp_path):
-    manifest = json.loads((ATTACKS124 / "manifest.json").read_text())
-    broke = [a for a in manifest["attacks"] if a["broke"] and a["dir"][:2] not in ALLOWED_FORMS]
+@pytest.mark.parametrize("batch", sorted(BLIND))
+def test_a_blind_batchs_attacks_that_broke_first_earn_nothing_and_its_controls_full(tmp_path, batch):
+    allowed, broke_count, control_count = BLIND[batch]
+    folder = REPO / "tests" / "corpus" / "blind" / batch
+    manifest = json.loads((folder / "manifest.json").read_text())
+    broke = [a for a in manifest["attacks"] if a["broke"] and a["dir"][:2] not in allowed]
     controls = [c["dir"] for c in manifest["controls"]]
-    assert len(broke) == 31 and len(controls) == 8
-    for folder in [a["dir"] for a in broke] + controls:
-        shutil.copytree(ATTACKS124 / folder, tmp_path / "class" / folder)
+    assert len(broke) == broke_count and len(controls) == control_count
+    for name in [a["dir"] for a in broke] + controls:
+        shutil.copytree(folder / name, tmp_path / "class" / name)
     done = run_grade("batch", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--workers", "2")
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {r["student"]: r for r in json.loads((tmp_path / "out" / "gradebook.json").read_text())}

@@ -1,0 +1,3 @@
+"""Initialisation helpers."""
+
+from torch.nn.init import xavier_uniform_ as glorot  # noqa: F401
