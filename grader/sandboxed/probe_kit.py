@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import CodeType, FrameType
+from types import CodeType
 from typing import Any, Protocol
 
 import torch
@@ -205,20 +205,14 @@ GRADIENT_TAKEN = "grad_fn"
 _FUNCTION_APPLY = torch.autograd.Function.apply.__func__.__code__  # type: ignore[attr-defined]
 
 
-def _module_frame(frame: FrameType | None, module_globals: Any) -> FrameType | None:
-    """The first frame at ``frame`` or above it that runs the submitted module's code."""
-    while frame is not None and frame.f_globals is not module_globals:
-        frame = frame.f_back
-    return frame
-
-
 @contextmanager
 def gradients_taken(recorder: _Recorder, off: frozenset[str]) -> Iterator[None]:
     """Inside, where ``off`` (the call's own, or its probe's exercise's: :data:`_HELD`) names
     :data:`GRADIENT_TAKEN`: a gradient the call takes is noted, by the saved tensors any backward
     reads (a node called by hand too), not a custom Function's backward reading what its ctx saved;
-    after the call, a check's own gradient of its answer reads them unnoted. Only there: ``torch.func``'s transforms, which refuse to run under such hooks, are
-    noted and refused as they enter."""
+    after the call, a check's own gradient of its answer reads them unnoted. Only there:
+    ``torch.func``'s transforms, which refuse to run under such hooks, are noted and refused as they
+    enter."""
     if GRADIENT_TAKEN not in off:
         yield
         return
@@ -230,7 +224,8 @@ def gradients_taken(recorder: _Recorder, off: frozenset[str]) -> Iterator[None]:
         return saved, sys._getframe(1).f_code is _FUNCTION_APPLY
 
     def unpacked(saved: tuple[Any, bool]) -> Any:
-        if inside[0] and not saved[1] and _module_frame(sys._getframe(1), recorder.module_globals):
+        learners = charged.caller(recorder.module_globals, set(), frozenset())  # a frame of its module's
+        if inside[0] and not saved[1] and learners and learners["function"]:
             recorder.note(GRADIENT_TAKEN, written=True)  # the learner's code took it, not a probe
         return saved[0]
 
