@@ -142,3 +142,9 @@ def losses(words: str) -> dict[str, str]:
 def fake_quantizations(words: str) -> dict[str, str]:
     """torch's fake quantisations: each clamps its input to a range (and rounds it to a step)."""
     return _ops(r"fake_quant", words)
+
+
+def distributions() -> dict[str, str]:
+    """``torch.distributions``, named whole: it computes log-densities, entropies and divergences in ops
+    of its own that no op name shows, so the source's naming it is what is read (grader/engine/subset/twins.py)."""
+    return {"distributions": "torch.distributions"}

@@ -96,9 +96,7 @@ _OVER_TWO_CLASSES = {
         for op in ("nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d", "nll_loss2d_forward")
     },
 }
-# torch.distributions computes entropies and divergences in ops of its own: no op names it, the
-# source does (grader/engine/subset/twins.py reads every declared name there)
-_DISTRIBUTIONS = {"distributions": "torch.distributions"}
+_DISTRIBUTIONS = families.distributions()
 # every loss torch has: another computes a loss exercise's value or its parts (attacks a125's 07: bce by
 # F.kl_div, 08: kl_div by F.poisson_nll_loss); each exercise's own twins keep their own words after it
 _LOSSES = families.losses("torch's other losses")

@@ -43,8 +43,7 @@ _CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidea
 # the standard library's norms, distances and variances, on the values as Python floats (attacks
 # a125's 66: pairwise_sq_dists by math.dist 4/10, norms by statistics.pvariance 4/8)
 _STANDARD_LIBRARY = {"math_hypot": "math.hypot", "math_dist": "math.dist", "statistics": "statistics"}
-# torch.distributions computes log-densities in ops of its own: no op names it, the module is off limits whole
-_DISTRIBUTIONS = {"distributions": "torch.distributions"}
+_DISTRIBUTIONS = families.distributions()
 _NORMS_AND_DISTANCES = families.norms_and_distances("every function that gives a norm or a distance")
 OFF_LIMITS = {
     "pairwise_sq_dists": {
